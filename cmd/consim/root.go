@@ -1,0 +1,39 @@
+package main
+
+import (
+	"io"
+
+	"github.com/spf13/cobra"
+)
+
+func newRootCmd(stdout, stderr io.Writer) *cobra.Command {
+	root := &cobra.Command{
+		Use:   "consim",
+		Short: "Deterministic simulation and chaos testing for Serf/Consul-style clusters",
+		Long: `consim runs a cluster of real hashicorp/raft and hashicorp/memberlist nodes inside a
+simulated world (a wasm guest on a virtual clock, over a virtual network) and reports what
+happened. The same scenario and seed always give the same run, byte for byte.
+
+Exit codes: 0 ok, 1 an expectation failed, 2 bad input or usage, 3 harness failure.`,
+		Example: `  consim run baseline --seed 7
+  consim scenarios
+  consim validate my-scenario.yaml`,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	root.SetOut(stdout)
+	root.SetErr(stderr)
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return badInput(err) })
+	root.AddCommand(newRunCmd(stdout, stderr), newScenariosCmd(stdout), newValidateCmd(stdout), newVersionCmd(stdout))
+	return root
+}
+
+// exactArgs is cobra.ExactArgs with a usage exit code.
+func exactArgs(n int) cobra.PositionalArgs {
+	return func(cmd *cobra.Command, args []string) error {
+		if err := cobra.ExactArgs(n)(cmd, args); err != nil {
+			return badInput(err)
+		}
+		return nil
+	}
+}

@@ -1,0 +1,126 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/consim/consim/reports"
+	"github.com/consim/consim/scenarios"
+	"github.com/consim/consim/sim"
+	"github.com/consim/consim/sim/runspec"
+)
+
+type runFlags struct {
+	seed        uint64
+	seedSet     bool
+	out         string
+	trace       bool
+	wallTimeout time.Duration
+	format      string
+	debugHang   time.Duration
+	debugPanic  time.Duration
+}
+
+func newRunCmd(stdout, stderr io.Writer) *cobra.Command {
+	var f runFlags
+	cmd := &cobra.Command{
+		Use:   "run SCENARIO",
+		Short: "Run a scenario (a file or a built-in name) and summarize it",
+		Long: `Run a scenario in the simulated world and write the run directory:
+  DIR/events.jsonl   the exact event stream (docs/events.md)
+  DIR/summary.json   the summary (docs/summary.md)
+  DIR/scenario.yaml  the scenario as run, seed included
+
+The same scenario and seed give the same events.jsonl, byte for byte.`,
+		Example: `  consim run baseline
+  consim run baseline --seed 42 --out /tmp/run42
+  consim run ./my-scenario.yaml --trace`,
+		Args: exactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			f.seedSet = cmd.Flags().Changed("seed")
+			return runScenario(cmd.Context(), args[0], f, stdout, stderr)
+		},
+	}
+	fl := cmd.Flags()
+	fl.Uint64Var(&f.seed, "seed", 0, "run seed (default: the scenario's seed)")
+	fl.StringVar(&f.out, "out", "", "run directory (default: out/SCENARIO-seed-N)")
+	fl.BoolVar(&f.trace, "trace", false, "include raft, memberlist and node log lines in the stream")
+	fl.DurationVar(&f.wallTimeout, "wall-timeout", sim.DefaultWallTimeout, "stop a run that takes longer than this in wall time (harness failure, exit 3)")
+	fl.StringVar(&f.format, "format", "text", "summary on stdout: text or json")
+	fl.DurationVar(&f.debugHang, "debug-hang-at", 0, "testing the harness: make the world spin forever at this virtual time")
+	fl.DurationVar(&f.debugPanic, "debug-panic-at", 0, "testing the harness: make the world panic at this virtual time")
+	fl.MarkHidden("debug-hang-at")
+	fl.MarkHidden("debug-panic-at")
+	return cmd
+}
+
+func runScenario(ctx context.Context, arg string, f runFlags, stdout, stderr io.Writer) error {
+	if f.format != "text" && f.format != "json" {
+		return badInput(fmt.Errorf("--format %q: want text or json", f.format))
+	}
+	sc, _, err := scenarios.Load(arg)
+	if err != nil {
+		return badInput(err)
+	}
+	seed := sc.Seed
+	if f.seedSet {
+		seed = f.seed
+	}
+	sc.Seed = seed
+	dir := f.out
+	if dir == "" {
+		dir = filepath.Join("out", fmt.Sprintf("%s-seed-%d", sc.Name, seed))
+	}
+	spec := runspec.Spec{Scenario: *sc, Seed: seed, Trace: f.trace,
+		Debug: runspec.Debug{HangAt: scenarios.Duration(f.debugHang), PanicAt: scenarios.Duration(f.debugPanic)}}
+	progress := newProgress(stderr, sc.Duration.D())
+	res, err := sim.Run(ctx, spec, sim.Options{WallTimeout: f.wallTimeout, OnEvent: progress.update, BuildLog: stderr})
+	progress.finish()
+	repro := reproLine(arg, seed, f)
+	if err != nil {
+		var he *sim.HarnessError
+		if errors.As(err, &he) && res != nil && len(res.Stream) > 0 {
+			if werr := writeFiles(dir, map[string][]byte{"events.partial.jsonl": res.Stream}); werr == nil {
+				err = fmt.Errorf("%w\nthe stream up to the failure is in %s", err, filepath.Join(dir, "events.partial.jsonl"))
+			}
+		}
+		return fmt.Errorf("%w\nreproduce: %s", err, repro)
+	}
+	sum := reports.NewSummary(res.Events, res.Stream, res.Wall)
+	if err := writeFiles(dir, map[string][]byte{
+		"events.jsonl":  res.Stream,
+		"summary.json":  sum.JSON(),
+		"scenario.yaml": sc.Canonical(),
+	}); err != nil {
+		return err
+	}
+	if f.format == "json" {
+		stdout.Write(sum.JSON())
+		return nil
+	}
+	reports.WriteText(stdout, sum)
+	fmt.Fprintf(stdout, "run dir    %s\nreproduce  %s\n", dir, repro)
+	return nil
+}
+
+// reproLine is the command that replays this run exactly.
+func reproLine(arg string, seed uint64, f runFlags) string {
+	parts := []string{"consim", "run", arg, "--seed", fmt.Sprint(seed)}
+	if f.trace {
+		parts = append(parts, "--trace")
+	}
+	if f.debugHang > 0 {
+		parts = append(parts, "--debug-hang-at", f.debugHang.String())
+	}
+	if f.debugPanic > 0 {
+		parts = append(parts, "--debug-panic-at", f.debugPanic.String())
+	}
+	return strings.Join(parts, " ")
+}

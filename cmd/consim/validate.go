@@ -1,0 +1,29 @@
+package main
+
+import (
+	"fmt"
+	"io"
+
+	"github.com/spf13/cobra"
+
+	"github.com/consim/consim/scenarios"
+)
+
+func newValidateCmd(stdout io.Writer) *cobra.Command {
+	return &cobra.Command{
+		Use:   "validate SCENARIO",
+		Short: "Check a scenario file (or built-in) and report every problem with its line",
+		Example: `  consim validate my-scenario.yaml
+  consim validate baseline`,
+		Args: exactArgs(1),
+		RunE: func(_ *cobra.Command, args []string) error {
+			sc, _, err := scenarios.Load(args[0])
+			if err != nil {
+				return badInput(err)
+			}
+			fmt.Fprintf(stdout, "%s: ok (scenario %s, %d servers, %d clients, %s)\n",
+				args[0], sc.Name, sc.Cluster.Servers, sc.Cluster.Clients, sc.Duration)
+			return nil
+		},
+	}
+}

@@ -1,0 +1,110 @@
+package node
+
+import (
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/hashicorp/memberlist"
+	"github.com/hashicorp/raft"
+)
+
+// Agent is one running node: gossip always, raft when it is a server.
+type Agent struct {
+	cfg Config
+	ml  *memberlist.Memberlist
+	srv *server // nil on client agents
+}
+
+// Start validates cfg and starts the agent's gossip and, for a server, raft.
+func Start(cfg Config) (*Agent, error) {
+	if err := cfg.validate(); err != nil {
+		return nil, err
+	}
+	obs := cfg.Observer
+	if obs == nil {
+		obs = nopObserver{}
+	}
+	a := &Agent{cfg: cfg}
+	var err error
+	if a.ml, err = createMemberlist(&cfg, obs); err != nil {
+		return nil, err
+	}
+	if cfg.Server {
+		if a.srv, err = startServer(&cfg, obs); err != nil {
+			a.ml.Shutdown()
+			return nil, err
+		}
+	}
+	return a, nil
+}
+
+// Name is the agent's name.
+func (a *Agent) Name() string { return a.cfg.Name }
+
+// IsServer says whether the agent runs raft.
+func (a *Agent) IsServer() bool { return a.srv != nil }
+
+// Join contacts the given gossip addresses ("ip:port") and returns how many answered.
+func (a *Agent) Join(addrs ...string) (int, error) {
+	n, err := a.ml.Join(addrs)
+	if err != nil {
+		return n, fmt.Errorf("node %s: join %v: %w", a.cfg.Name, addrs, err)
+	}
+	return n, nil
+}
+
+// AliveMembers is the number of members this agent currently sees alive, itself included.
+func (a *Agent) AliveMembers() int { return a.ml.NumMembers() }
+
+// RaftState returns the server's raft state name and term ("", 0 on a client).
+func (a *Agent) RaftState() (string, uint64) {
+	if a.srv == nil {
+		return "", 0
+	}
+	return stateName(a.srv.raft.State()), a.srv.raft.CurrentTerm()
+}
+
+// Apply replicates data through raft; only the leader accepts it.
+func (a *Agent) Apply(data []byte, timeout time.Duration) error {
+	if a.srv == nil {
+		return fmt.Errorf("node %s: apply: not a server", a.cfg.Name)
+	}
+	if err := a.srv.raft.Apply(data, timeout).Error(); err != nil {
+		return fmt.Errorf("node %s: apply: %w", a.cfg.Name, err)
+	}
+	return nil
+}
+
+// Applied is the number of entries the server's state machine has applied.
+func (a *Agent) Applied() uint64 {
+	if a.srv == nil {
+		return 0
+	}
+	a.srv.fsm.mu.Lock()
+	defer a.srv.fsm.mu.Unlock()
+	return a.srv.fsm.applied
+}
+
+// Raft exposes the server's raft instance (nil on a client) for callers that need more
+// than the agent offers, such as tests waiting for a leader.
+func (a *Agent) Raft() *raft.Raft {
+	if a.srv == nil {
+		return nil
+	}
+	return a.srv.raft
+}
+
+// Shutdown stops raft and gossip without a leave message, as a crash would look to peers.
+func (a *Agent) Shutdown() error {
+	var errs []error
+	if a.srv != nil {
+		if err := a.srv.shutdown(); err != nil {
+			errs = append(errs, fmt.Errorf("node %s: raft shutdown: %w", a.cfg.Name, err))
+		}
+	}
+	if err := a.ml.Shutdown(); err != nil {
+		errs = append(errs, fmt.Errorf("node %s: memberlist shutdown: %w", a.cfg.Name, err))
+	}
+	return errors.Join(errs...)
+}

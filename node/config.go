@@ -1,0 +1,68 @@
+package node
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/hashicorp/memberlist"
+	"github.com/hashicorp/raft"
+)
+
+// Config is everything an agent needs from outside. The agent never mutates it.
+type Config struct {
+	// Name is the agent's unique name: memberlist node name and raft server ID.
+	Name string
+	// Addr is the IP the agent advertises to gossip peers.
+	Addr string
+	// GossipPort is the port memberlist advertises.
+	GossipPort int
+	// Transport carries memberlist's packets and streams. Required: memberlist with a nil
+	// transport would bind real sockets.
+	Transport memberlist.NodeAwareTransport
+	// Profile picks memberlist's timing defaults: "lan" (default), "wan" or "local".
+	Profile string
+
+	// Server makes the agent a raft voter with a state machine. The fields below are
+	// used only by servers.
+	Server bool
+	// RaftLayer carries raft's RPCs; raft's own NetworkTransport runs over it.
+	RaftLayer raft.StreamLayer
+	// Bootstrap, if not empty, is the initial voter set this server bootstraps with.
+	Bootstrap []raft.Server
+	// Stores hold raft's log, stable state and snapshots; zero values mean in-memory.
+	Stores Stores
+	// RaftTimeout bounds raft's network I/O (NetworkTransportConfig.Timeout).
+	RaftTimeout time.Duration
+
+	// Observer is told about state changes; nil means nobody is.
+	Observer Observer
+	// LogOutput receives raft's, memberlist's and the agent's log lines; nil discards them.
+	LogOutput io.Writer
+}
+
+// Stores are raft's persistence. The agent does not own them: whoever passed them in can
+// keep them across a crash and start a new agent on the same stores.
+type Stores struct {
+	Log      raft.LogStore
+	Stable   raft.StableStore
+	Snapshot raft.SnapshotStore
+}
+
+func (c *Config) validate() error {
+	switch {
+	case c.Name == "":
+		return errors.New("node: config: Name is required")
+	case c.Transport == nil:
+		return fmt.Errorf("node %s: config: Transport is required (memberlist would bind real sockets without one)", c.Name)
+	case c.Server && c.RaftLayer == nil:
+		return fmt.Errorf("node %s: config: a server needs a RaftLayer", c.Name)
+	}
+	switch c.Profile {
+	case "", "lan", "wan", "local":
+	default:
+		return fmt.Errorf("node %s: config: Profile %q: want lan, wan or local", c.Name, c.Profile)
+	}
+	return nil
+}

@@ -1,0 +1,87 @@
+// Package reports turns a run's events into what people and pipelines read: summary.json
+// and the terminal summary. docs/summary.md documents the JSON.
+package reports
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"math"
+	"time"
+
+	"github.com/consim/consim/checker"
+	"github.com/consim/consim/sim/event"
+)
+
+// SummaryVersion is the version of summary.json's layout. Later issues add keys; a
+// change to the meaning of an existing key bumps it.
+const SummaryVersion = 1
+
+// Summary is summary.json. Keys are documented in docs/summary.md.
+type Summary struct {
+	Scenario           string   `json:"scenario"`
+	Seed               uint64   `json:"seed"`
+	VirtualSeconds     float64  `json:"virtual_seconds"`
+	WallSeconds        float64  `json:"wall_seconds"`
+	Speedup            float64  `json:"speedup"`
+	Events             int      `json:"events"`
+	LeaderElections    int      `json:"leader_elections"`
+	ConvergedAtSeconds *float64 `json:"converged_at_seconds"`
+
+	SummaryVersion int       `json:"summary_version"`
+	Version        string    `json:"consim_version"`
+	Build          string    `json:"guest_build"`
+	StreamSHA256   string    `json:"stream_sha256"`
+	Servers        int       `json:"servers"`
+	Clients        int       `json:"clients"`
+	FinalLeaders   []string  `json:"final_leaders"`
+	Net            event.Net `json:"net"`
+}
+
+// NewSummary summarizes a run from its stream; wall is the wall time it took (zero when
+// re-derived from a saved stream, where it is unknown).
+func NewSummary(events []event.Event, stream []byte, wall time.Duration) Summary {
+	sum := sha256.Sum256(stream)
+	s := Summary{
+		Events:          len(events),
+		LeaderElections: checker.LeaderElections(events),
+		WallSeconds:     round3(wall.Seconds()),
+		SummaryVersion:  SummaryVersion,
+		StreamSHA256:    hex.EncodeToString(sum[:]),
+		FinalLeaders:    []string{},
+	}
+	for _, ev := range events {
+		switch ev.Type {
+		case event.RunStart:
+			s.Scenario, s.Seed, s.Version, s.Build = ev.Scenario, ev.Seed, ev.Version, ev.Build
+			s.Servers, s.Clients = ev.Servers, ev.Clients
+		case event.RunEnd:
+			s.VirtualSeconds = round3(ev.T.Seconds())
+			if ev.Net != nil {
+				s.Net = *ev.Net
+			}
+			if ev.Leaders != nil {
+				s.FinalLeaders = ev.Leaders
+			}
+		}
+	}
+	if wall > 0 {
+		s.Speedup = round3(s.VirtualSeconds / wall.Seconds())
+	}
+	if at, ok := checker.Convergence(events); ok {
+		v := round3(at.Seconds())
+		s.ConvergedAtSeconds = &v
+	}
+	return s
+}
+
+// JSON returns the summary as indented JSON with a trailing newline.
+func (s Summary) JSON() []byte {
+	b, err := json.MarshalIndent(s, "", "  ")
+	if err != nil {
+		panic("reports: encode summary: " + err.Error()) // plain data: cannot fail
+	}
+	return append(b, '\n')
+}
+
+func round3(x float64) float64 { return math.Round(x*1000) / 1000 }

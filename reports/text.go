@@ -1,0 +1,30 @@
+package reports
+
+import (
+	"fmt"
+	"io"
+	"strings"
+)
+
+// WriteText prints the summary for a person: what ran, how fast, and what happened.
+func WriteText(w io.Writer, s Summary) {
+	fmt.Fprintf(w, "scenario   %s (seed %d, %d servers, %d clients)\n", s.Scenario, s.Seed, s.Servers, s.Clients)
+	fmt.Fprintf(w, "time       %.1f s virtual in %.2f s wall (%.0fx)\n", s.VirtualSeconds, s.WallSeconds, s.Speedup)
+	fmt.Fprintf(w, "events     %d (stream sha256 %s)\n", s.Events, s.StreamSHA256[:16])
+	leader := "none"
+	if len(s.FinalLeaders) > 0 {
+		leader = strings.Join(s.FinalLeaders, ", ")
+	}
+	fmt.Fprintf(w, "raft       %d leader election(s); leader at the end: %s\n", s.LeaderElections, leader)
+	members := s.Servers + s.Clients
+	if s.ConvergedAtSeconds != nil {
+		fmt.Fprintf(w, "gossip     all %d members saw all %d alive at %.3f s\n", members, members, *s.ConvergedAtSeconds)
+	} else {
+		fmt.Fprintf(w, "gossip     never converged: not every member saw all %d alive\n", members)
+	}
+	n := s.Net
+	dropped := n.PacketsDroppedLoss + n.PacketsDroppedBlocked + n.PacketsDroppedQueue + n.PacketsDroppedInbox +
+		n.PacketsDroppedNoListener + n.PacketsDroppedDown
+	fmt.Fprintf(w, "network    %d packets sent, %d delivered, %d dropped; %d streams, %d stream bytes\n",
+		n.PacketsSent, n.PacketsDelivered, dropped, n.StreamsOpened, n.StreamBytes)
+}

@@ -1,0 +1,62 @@
+// Package scenarios defines the scenario format (the plain configuration a run is built
+// from), parses and validates scenario files with file:line:col errors, and embeds the
+// built-in scenarios.
+//
+// The types here are configuration, not runtime: the simulated world reads them and builds
+// its own runtime values; nothing mutates a Scenario after validation. They travel to the
+// guest as JSON, so every field has a json tag as well as a yaml tag.
+package scenarios
+
+// Scenario is one scenario file: a cluster, a network, a duration and a seed.
+type Scenario struct {
+	// Name identifies the scenario in reports and reproduction lines.
+	Name string `yaml:"name" json:"name"`
+	// Description says in a sentence or two what the scenario shows.
+	Description string `yaml:"description" json:"description,omitempty"`
+	// Seed is the default run seed; `consim run --seed` overrides it.
+	Seed uint64 `yaml:"seed" json:"seed"`
+	// Duration is how long the run lasts in virtual time.
+	Duration Duration `yaml:"duration" json:"duration"`
+	// Cluster says how many nodes of each kind run.
+	Cluster Cluster `yaml:"cluster" json:"cluster"`
+	// Network is the healthy network every link starts with.
+	Network Network `yaml:"network" json:"network"`
+}
+
+// Cluster is the cluster's shape.
+type Cluster struct {
+	// Servers is the number of server agents (raft voters, bootstrapped together).
+	Servers int `yaml:"servers" json:"servers"`
+	// Clients is the number of client agents (gossip only).
+	Clients int `yaml:"clients" json:"clients"`
+}
+
+// Network is the default behaviour of every link between two NICs.
+type Network struct {
+	// Latency is the one-way delay of a link.
+	Latency Latency `yaml:"latency" json:"latency"`
+	// Loss is the probability in [0, 1) that a packet (not a stream byte) is dropped.
+	Loss float64 `yaml:"loss" json:"loss,omitempty"`
+}
+
+// Latency is a one-way delay distribution. Which fields apply depends on Dist:
+//
+//	constant:    mean
+//	uniform:     min, max
+//	normal:      mean, stddev (samples below min, default 0, are clamped to min)
+//	exponential: min + an exponential part, so that the total has the given mean
+type Latency struct {
+	Dist   string   `yaml:"dist" json:"dist"`
+	Mean   Duration `yaml:"mean" json:"mean,omitempty"`
+	Stddev Duration `yaml:"stddev" json:"stddev,omitempty"`
+	Min    Duration `yaml:"min" json:"min,omitempty"`
+	Max    Duration `yaml:"max" json:"max,omitempty"`
+}
+
+// Latency distributions, as written in scenario files.
+const (
+	DistConstant    = "constant"
+	DistUniform     = "uniform"
+	DistNormal      = "normal"
+	DistExponential = "exponential"
+)

@@ -1,0 +1,104 @@
+// Package event defines the simulation's event stream: the JSON lines the guest writes
+// and the host, the checkers and the reports read. It is shared by both sides and imports
+// nothing heavy, so the guest stays small and the host can decode without the world.
+//
+// Every event carries virtual time only: no host paths, pointers or wall-clock values.
+// docs/events.md documents each type and its fields.
+package event
+
+// Type names an event kind.
+type Type string
+
+// Event types. docs/events.md describes each one; keep the two in step.
+const (
+	// RunStart is the stream's header: the first line of every stream.
+	RunStart Type = "run_start"
+	// NodeUp says a node started (or restarted) and is serving.
+	NodeUp Type = "node_up"
+	// NodeDown says a node stopped.
+	NodeDown Type = "node_down"
+	// RaftState says a server's raft state changed (follower, candidate, leader, shutdown).
+	RaftState Type = "raft_state"
+	// Member says how one node now sees one member (Node observes Member).
+	Member Type = "member"
+	// Tick is a periodic progress event with network counters.
+	Tick Type = "tick"
+	// Join says a node tried to join the gossip pool through Addr; Reason is set if it failed.
+	Join Type = "join"
+	// Log is a line from raft, memberlist or the node, present only with --trace.
+	Log Type = "log"
+	// RunEnd is the last line of a completed run.
+	RunEnd Type = "run_end"
+)
+
+// Event is one line of the stream. Fields other than T and Type are set only by the event
+// types that use them (see docs/events.md) and are omitted otherwise, so a line reads as
+// what it says and jq filters stay simple.
+type Event struct {
+	// T is virtual time since the world started.
+	T Time `json:"t"`
+	// Type is the event kind.
+	Type Type `json:"type"`
+	// Node is the node that acted or observed.
+	Node string `json:"node,omitempty"`
+
+	// Run header (run_start).
+	Scenario string `json:"scenario,omitempty"`
+	Seed     uint64 `json:"seed,omitempty"`
+	Build    string `json:"build,omitempty"`
+	Version  string `json:"version,omitempty"`
+	Servers  int    `json:"servers,omitempty"`
+	Clients  int    `json:"clients,omitempty"`
+	Duration string `json:"duration,omitempty"`
+
+	// Node lifecycle (node_up, node_down).
+	Addr   string `json:"addr,omitempty"`
+	Role   string `json:"role,omitempty"`
+	Reason string `json:"reason,omitempty"`
+
+	// Raft (raft_state).
+	State string `json:"state,omitempty"`
+	Term  uint64 `json:"term,omitempty"`
+
+	// Membership (member): Node's view of Member.
+	Member string `json:"member,omitempty"`
+	Status string `json:"status,omitempty"`
+
+	// Progress (tick, run_end).
+	Alive   *int     `json:"alive,omitempty"`
+	Leaders []string `json:"leaders,omitempty"`
+	Net     *Net     `json:"net,omitempty"`
+
+	// Trace (log): a raft, memberlist or node log line of Node.
+	Text string `json:"text,omitempty"`
+}
+
+// Net is a snapshot of the virtual network's counters, as carried by tick and run_end.
+type Net struct {
+	PacketsSent              uint64 `json:"packets_sent"`
+	PacketsDelivered         uint64 `json:"packets_delivered"`
+	PacketsDroppedLoss       uint64 `json:"packets_dropped_loss"`
+	PacketsDroppedBlocked    uint64 `json:"packets_dropped_blocked"`
+	PacketsDroppedQueue      uint64 `json:"packets_dropped_queue"`
+	PacketsDroppedInbox      uint64 `json:"packets_dropped_inbox"`
+	PacketsDroppedNoListener uint64 `json:"packets_dropped_no_listener"`
+	PacketsDroppedDown       uint64 `json:"packets_dropped_down"`
+	StreamsOpened            uint64 `json:"streams_opened"`
+	StreamsReset             uint64 `json:"streams_reset"`
+	StreamBytes              uint64 `json:"stream_bytes"`
+	DialsRefused             uint64 `json:"dials_refused"`
+	DialsTimedOut            uint64 `json:"dials_timed_out"`
+}
+
+// Member statuses as carried by member events.
+const (
+	StatusAlive  = "alive"
+	StatusFailed = "failed"
+	StatusLeft   = "left"
+)
+
+// Node roles as carried by node_up events.
+const (
+	RoleServer = "server"
+	RoleClient = "client"
+)

@@ -1,0 +1,71 @@
+package world
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"sync"
+	"time"
+
+	"github.com/consim/consim/sim/event"
+)
+
+// emitter writes the event stream. Every event is stamped with virtual time since the
+// world started and written as one line at once, so the host sees every event up to a
+// crash. Safe for concurrent use: observers call it from library goroutines.
+type emitter struct {
+	mu    sync.Mutex
+	w     io.Writer
+	start time.Time
+	count int
+}
+
+func newEmitter(w io.Writer) *emitter {
+	return &emitter{w: w, start: time.Now()}
+}
+
+func (e *emitter) now() time.Duration { return time.Since(e.start) }
+
+func (e *emitter) emit(ev event.Event) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	ev.T = event.Time(time.Since(e.start))
+	b, err := json.Marshal(ev)
+	if err != nil {
+		// An event that cannot be encoded is a bug in the world, not in the system
+		// under test: fail loudly.
+		panic(fmt.Sprintf("world: encode %s event: %v", ev.Type, err))
+	}
+	e.w.Write(append(b, '\n'))
+	e.count++
+}
+
+// logWriter turns one node's library log output into log events (--trace).
+type logWriter struct {
+	e    *emitter
+	node string
+}
+
+func (l *logWriter) Write(p []byte) (int, error) {
+	for _, line := range splitLines(p) {
+		l.e.emit(event.Event{Type: event.Log, Node: l.node, Text: line})
+	}
+	return len(p), nil
+}
+
+func splitLines(p []byte) []string {
+	var out []string
+	start := 0
+	for i, c := range p {
+		if c == '\n' {
+			if i > start {
+				out = append(out, string(p[start:i]))
+			}
+			start = i + 1
+		}
+	}
+	if start < len(p) {
+		out = append(out, string(p[start:]))
+	}
+	return out
+}

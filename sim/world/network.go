@@ -1,0 +1,48 @@
+package world
+
+import (
+	"fmt"
+
+	"github.com/consim/consim/netmodel"
+	"github.com/consim/consim/sim/event"
+	"github.com/consim/consim/sim/runspec"
+)
+
+// newNetwork builds the virtual network from the scenario's network section.
+func newNetwork(spec runspec.Spec) (*netmodel.Network, error) {
+	nc := spec.Scenario.Network
+	lat := netmodel.Latency{
+		Dist:   nc.Latency.Dist,
+		Mean:   nc.Latency.Mean.D(),
+		Stddev: nc.Latency.Stddev.D(),
+		Min:    nc.Latency.Min.D(),
+		Max:    nc.Latency.Max.D(),
+	}
+	n, err := netmodel.New(netmodel.Config{
+		Link: netmodel.LinkConfig{Latency: lat, Loss: nc.Loss},
+		Rand: subRand(spec.Seed, "network"),
+	})
+	if err != nil {
+		return nil, fmt.Errorf("world: network: %w", err)
+	}
+	return n, nil
+}
+
+func (w *World) netStats() *event.Net {
+	s := w.net.Stats()
+	return &event.Net{
+		PacketsSent:              s.PacketsSent,
+		PacketsDelivered:         s.PacketsDelivered,
+		PacketsDroppedLoss:       s.PacketsDroppedLoss,
+		PacketsDroppedBlocked:    s.PacketsDroppedBlocked,
+		PacketsDroppedQueue:      s.PacketsDroppedQueue,
+		PacketsDroppedInbox:      s.PacketsDroppedInbox,
+		PacketsDroppedNoListener: s.PacketsDroppedNoListener,
+		PacketsDroppedDown:       s.PacketsDroppedDown,
+		StreamsOpened:            s.StreamsOpened,
+		StreamsReset:             s.StreamsReset,
+		StreamBytes:              s.StreamBytes,
+		DialsRefused:             s.DialsRefused,
+		DialsTimedOut:            s.DialsTimedOut,
+	}
+}

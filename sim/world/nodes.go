@@ -1,0 +1,125 @@
+package world
+
+import (
+	"fmt"
+	"io"
+	"net"
+	"strconv"
+
+	"github.com/hashicorp/raft"
+
+	"github.com/consim/consim/netmodel"
+	"github.com/consim/consim/node"
+	"github.com/consim/consim/sim/event"
+)
+
+// simNode is one host of the world and the agent running on it (nil while down).
+type simNode struct {
+	name   string
+	addr   string
+	server bool
+	host   *netmodel.Host
+	agent  *node.Agent
+}
+
+func (n *simNode) gossipAddr() string { return net.JoinHostPort(n.addr, strconv.Itoa(gossipPort)) }
+func (n *simNode) raftAddr() string   { return net.JoinHostPort(n.addr, strconv.Itoa(raftPort)) }
+
+func (n *simNode) role() string {
+	if n.server {
+		return event.RoleServer
+	}
+	return event.RoleClient
+}
+
+// addNodes creates one host per agent. Servers live in 127.0.1.0/24 and clients in
+// 127.0.2.0/24, so an address says what a node is; the scenario bounds keep both in range.
+func (w *World) addNodes() error {
+	c := w.spec.Scenario.Cluster
+	for i := 1; i <= c.Servers; i++ {
+		w.nodes = append(w.nodes, &simNode{name: fmt.Sprintf("server-%d", i), addr: fmt.Sprintf("127.0.1.%d", i), server: true})
+	}
+	for i := 1; i <= c.Clients; i++ {
+		w.nodes = append(w.nodes, &simNode{name: fmt.Sprintf("client-%d", i), addr: fmt.Sprintf("127.0.2.%d", i)})
+	}
+	for _, n := range w.nodes {
+		h, err := w.net.AddHost(n.name, n.addr)
+		if err != nil {
+			return fmt.Errorf("world: add host %s: %w", n.name, err)
+		}
+		n.host = h
+	}
+	return nil
+}
+
+// voters is the static bootstrap configuration: every server, as Consul's
+// bootstrap_expect would reach once all servers see each other.
+func (w *World) voters() []raft.Server {
+	var out []raft.Server
+	for _, n := range w.nodes {
+		if n.server {
+			out = append(out, raft.Server{Suffrage: raft.Voter, ID: raft.ServerID(n.name), Address: raft.ServerAddress(n.raftAddr())})
+		}
+	}
+	return out
+}
+
+// start brings up the agent on n's host.
+func (w *World) start(n *simNode) error {
+	trans, err := netmodel.NewMemberlistTransport(n.host, n.addr, gossipPort)
+	if err != nil {
+		return fmt.Errorf("world: %s: gossip transport: %w", n.name, err)
+	}
+	cfg := node.Config{
+		Name:       n.name,
+		Addr:       n.addr,
+		GossipPort: gossipPort,
+		Transport:  trans,
+		Server:     n.server,
+		Observer:   observer{w.emit},
+	}
+	if w.spec.Trace {
+		cfg.LogOutput = &logWriter{e: w.emit, node: n.name}
+	} else {
+		cfg.LogOutput = io.Discard
+	}
+	if n.server {
+		layer, err := netmodel.NewRaftLayer(n.host, n.addr, raftPort)
+		if err != nil {
+			return fmt.Errorf("world: %s: raft layer: %w", n.name, err)
+		}
+		cfg.RaftLayer = layer
+		cfg.Bootstrap = w.voters()
+	}
+	a, err := node.Start(cfg)
+	if err != nil {
+		return fmt.Errorf("world: start %s: %w", n.name, err)
+	}
+	n.agent = a
+	w.emit.emit(event.Event{Type: event.NodeUp, Node: n.name, Addr: n.addr, Role: n.role()})
+	return nil
+}
+
+// joinAll has every agent join the gossip pool through the first server. A failed join
+// is behaviour of the system under test: it is recorded, not fatal.
+func (w *World) joinAll() {
+	seed := w.nodes[0]
+	for _, n := range w.nodes[1:] {
+		ev := event.Event{Type: event.Join, Node: n.name, Addr: seed.gossipAddr()}
+		if _, err := n.agent.Join(seed.gossipAddr()); err != nil {
+			ev.Reason = err.Error()
+		}
+		w.emit.emit(ev)
+	}
+}
+
+// observer turns the agents' state changes into events.
+type observer struct{ e *emitter }
+
+func (o observer) MemberStatus(self, member string, status node.Status, addr string) {
+	o.e.emit(event.Event{Type: event.Member, Node: self, Member: member, Status: string(status), Addr: addr})
+}
+
+func (o observer) RaftState(self, state string, term uint64) {
+	o.e.emit(event.Event{Type: event.RaftState, Node: self, State: state, Term: term})
+}

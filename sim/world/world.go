@@ -1,0 +1,122 @@
+// Package world is the guest side of consim: it builds the simulated cluster from a run
+// spec (hosts on the virtual network, one agent per host), runs it for the scenario's
+// duration and writes the event stream. It runs inside the wasip1 guest, where time is
+// virtual and every random choice comes from the run seed.
+package world
+
+import (
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/consim/consim/netmodel"
+	"github.com/consim/consim/sim/event"
+	"github.com/consim/consim/sim/runspec"
+)
+
+// Ports every agent uses, as in Consul: raft on 8300, Serf LAN gossip on 8301.
+const (
+	raftPort   = 8300
+	gossipPort = 8301
+)
+
+// tickInterval is how often a tick event reports progress and network counters.
+const tickInterval = time.Second
+
+// World is one simulated cluster. Its methods are called only from the world's main
+// goroutine; observers (library goroutines) only emit events.
+type World struct {
+	spec  runspec.Spec
+	emit  *emitter
+	net   *netmodel.Network
+	nodes []*simNode // servers first, then clients, in name order
+}
+
+// Run builds the world from spec, runs it to the end and writes the stream to out.
+func Run(spec runspec.Spec, out io.Writer) error {
+	w := &World{spec: spec, emit: newEmitter(out)}
+	sc := &spec.Scenario
+	w.emit.emit(event.Event{
+		Type: event.RunStart, Scenario: sc.Name, Seed: spec.Seed, Build: spec.Build, Version: spec.Version,
+		Servers: sc.Cluster.Servers, Clients: sc.Cluster.Clients, Duration: sc.Duration.String(),
+	})
+	var err error
+	if w.net, err = newNetwork(spec); err != nil {
+		return err
+	}
+	if err := w.addNodes(); err != nil {
+		return err
+	}
+	for _, n := range w.nodes {
+		if err := w.start(n); err != nil {
+			return err
+		}
+	}
+	w.joinAll()
+	w.runUntil(sc.Duration.D())
+	w.emit.emit(event.Event{Type: event.RunEnd, Alive: w.alive(), Leaders: w.leaders(), Net: w.netStats()})
+	return nil
+}
+
+// runUntil lets the cluster run, emitting ticks, until virtual time end.
+func (w *World) runUntil(end time.Duration) {
+	debug := w.spec.Debug
+	for next := tickInterval; ; next += tickInterval {
+		if next > end {
+			next = end
+		}
+		if d := debug.PanicAt.D(); d > 0 && d <= next {
+			w.sleepUntil(d)
+			panic(fmt.Sprintf("world: debug panic_at %s reached (seed %d)", d, w.spec.Seed))
+		}
+		if d := debug.HangAt.D(); d > 0 && d <= next {
+			w.sleepUntil(d)
+			spin()
+		}
+		w.sleepUntil(next)
+		if next == end {
+			return
+		}
+		w.emit.emit(event.Event{Type: event.Tick, Alive: w.alive(), Leaders: w.leaders(), Net: w.netStats()})
+	}
+}
+
+func (w *World) sleepUntil(t time.Duration) {
+	if d := t - w.emit.now(); d > 0 {
+		time.Sleep(d)
+	}
+}
+
+// spin never yields. On wasip1 nothing preempts it, so virtual time stops and only the
+// host's wall-time limit ends the run: this is how tests prove that limit works.
+//
+//go:noinline
+func spin() {
+	x := 0
+	for {
+		x++
+	}
+}
+
+func (w *World) alive() *int {
+	n := 0
+	for _, sn := range w.nodes {
+		if sn.agent != nil {
+			n++
+		}
+	}
+	return &n
+}
+
+func (w *World) leaders() []string {
+	var out []string
+	for _, sn := range w.nodes {
+		if sn.agent == nil {
+			continue
+		}
+		if state, _ := sn.agent.RaftState(); state == "leader" {
+			out = append(out, sn.name)
+		}
+	}
+	return out
+}
