@@ -9,25 +9,29 @@ package scenarios
 
 // Scenario is one scenario file: a cluster, a network, a duration and a seed.
 type Scenario struct {
-	// Name identifies the scenario in reports and reproduction lines.
+	// Name identifies the scenario in reports and reproduction lines; it matches
+	// NamePattern.
 	Name string `yaml:"name" json:"name"`
 	// Description says in a sentence or two what the scenario shows.
 	Description string `yaml:"description" json:"description,omitempty"`
-	// Seed is the default run seed; `consim run --seed` overrides it.
+	// Seed is the default run seed; `consim run --seed` overrides it. 0 means "not set":
+	// ApplyDefaults makes it DefaultSeed (1), and a file may not write seed: 0.
 	Seed uint64 `yaml:"seed" json:"seed"`
-	// Duration is how long the run lasts in virtual time.
+	// Duration is how long the run lasts in virtual time, MinDuration to MaxDuration.
 	Duration Duration `yaml:"duration" json:"duration"`
 	// Cluster says how many nodes of each kind run.
 	Cluster Cluster `yaml:"cluster" json:"cluster"`
-	// Network is the healthy network every link starts with.
+	// Network is the healthy network every link starts with. Optional.
 	Network Network `yaml:"network" json:"network"`
 }
 
 // Cluster is the cluster's shape.
 type Cluster struct {
-	// Servers is the number of server agents (raft voters, bootstrapped together).
+	// Servers is the number of server agents (raft voters, bootstrapped together),
+	// 1 to MaxServers.
 	Servers int `yaml:"servers" json:"servers"`
-	// Clients is the number of client agents (gossip only).
+	// Clients is the number of client agents (gossip only), 0 to MaxClients, with
+	// Servers+Clients at most MaxNodes.
 	Clients int `yaml:"clients" json:"clients"`
 }
 
@@ -45,12 +49,20 @@ type Network struct {
 //	uniform:     min, max
 //	normal:      mean, stddev (samples below min, default 0, are clamped to min)
 //	exponential: min + an exponential part, so that the total has the given mean
+//
+// Every value is between 0s and MaxLatency. The zero Latency means "not set":
+// ApplyDefaults replaces it with DefaultLatency().
 type Latency struct {
-	Dist   string   `yaml:"dist" json:"dist"`
-	Mean   Duration `yaml:"mean" json:"mean,omitempty"`
+	// Dist is one of DistConstant, DistUniform, DistNormal, DistExponential.
+	Dist string `yaml:"dist" json:"dist"`
+	// Mean is the delay (constant) or the average delay (normal, exponential).
+	Mean Duration `yaml:"mean" json:"mean,omitempty"`
+	// Stddev is the standard deviation of a normal latency; it must be above 0.
 	Stddev Duration `yaml:"stddev" json:"stddev,omitempty"`
-	Min    Duration `yaml:"min" json:"min,omitempty"`
-	Max    Duration `yaml:"max" json:"max,omitempty"`
+	// Min is the lower bound: uniform's low end, normal's clamp, exponential's offset.
+	Min Duration `yaml:"min" json:"min,omitempty"`
+	// Max is uniform's high end; it must be above Min.
+	Max Duration `yaml:"max" json:"max,omitempty"`
 }
 
 // Latency distributions, as written in scenario files.

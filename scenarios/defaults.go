@@ -1,0 +1,29 @@
+package scenarios
+
+import "time"
+
+// DefaultSeed is the seed of a scenario that does not set one.
+const DefaultSeed uint64 = 1
+
+// DefaultLatency returns the latency of a network that does not set one: a constant 1ms,
+// a quiet LAN.
+func DefaultLatency() Latency {
+	return Latency{Dist: DistConstant, Mean: Duration(time.Millisecond)}
+}
+
+// ApplyDefaults fills the optional fields that are left at their zero value:
+//
+//	seed             DefaultSeed (1)
+//	network.latency  DefaultLatency() (constant 1ms)
+//
+// Zero stands for "not set": a seed of 0 becomes 1, which is why a file may not write
+// seed: 0. Parse calls ApplyDefaults; code that builds a Scenario in Go calls it itself.
+// Calling it twice changes nothing.
+func (s *Scenario) ApplyDefaults() {
+	if s.Seed == 0 {
+		s.Seed = DefaultSeed
+	}
+	if s.Network.Latency == (Latency{}) {
+		s.Network.Latency = DefaultLatency()
+	}
+}
