@@ -1,20 +1,13 @@
 package sim
 
 import (
-	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
-	"path/filepath"
 	"time"
-
-	"github.com/tetratelabs/wazero"
-	"github.com/tetratelabs/wazero/imports/wasi_snapshot_preview1"
-	"github.com/tetratelabs/wazero/sys"
 
 	"github.com/consim/consim/sim/event"
 	"github.com/consim/consim/sim/runspec"
@@ -28,7 +21,8 @@ const DefaultWallTimeout = 10 * time.Minute
 type Options struct {
 	// WallTimeout stops the guest after this much wall time (a harness failure).
 	WallTimeout time.Duration
-	// OnEvent, if set, sees every event as the guest emits it (progress bars).
+	// OnEvent, if set, sees every event as the guest emits it (progress bars). It is
+	// called from one goroutine at a time, in stream order.
 	OnEvent func(event.Event)
 	// BuildLog, if set, is told when Run has to build the guest first.
 	BuildLog io.Writer
@@ -44,7 +38,8 @@ type Result struct {
 	Events []event.Event
 	// Virtual is the virtual time the run covered.
 	Virtual time.Duration
-	// Wall is the wall time the guest ran (instantiation to exit).
+	// Wall is the wall time the guest executed (instantiation to exit; process start and
+	// compilation excluded).
 	Wall time.Duration
 }
 
@@ -54,43 +49,41 @@ func (r *Result) StreamHash() string {
 	return hex.EncodeToString(sum[:])
 }
 
-// Runner runs one compiled guest any number of times, concurrently if asked: each run is
-// a fresh module instance with its own clock, entropy and stdio.
+// Runner runs one built guest any number of times, concurrently if asked: each run is a
+// fresh module instance with its own clock, entropy and stdio. When the program called
+// Main, each run executes in a worker process; otherwise in-process.
 type Runner struct {
-	guest    *Guest
-	runtime  wazero.Runtime
-	compiled wazero.CompiledModule
+	guest *Guest
+	local *engine // nil when runs go to workers
 }
 
-// NewRunner compiles the guest, using wazero's compilation cache under CacheDir.
+// NewRunner prepares to run guest. In-process, that compiles it now.
 func NewRunner(ctx context.Context, guest *Guest) (*Runner, error) {
-	cfg := wazero.NewRuntimeConfig().WithCloseOnContextDone(true)
-	if dir, err := CacheDir(); err == nil {
-		if cache, err := wazero.NewCompilationCacheWithDir(filepath.Join(dir, "wazero")); err == nil {
-			cfg = cfg.WithCompilationCache(cache)
+	r := &Runner{guest: guest}
+	if !workersEnabled.Load() {
+		eng, err := newEngine(ctx, guest.Wasm, true)
+		if err != nil {
+			return nil, fmt.Errorf("sim: guest %s: %w", guest.Hash, err)
 		}
+		r.local = eng
 	}
-	rt := wazero.NewRuntimeWithConfig(ctx, cfg)
-	if _, err := wasi_snapshot_preview1.Instantiate(ctx, rt); err != nil {
-		rt.Close(ctx)
-		return nil, fmt.Errorf("sim: instantiate WASI: %w", err)
-	}
-	compiled, err := rt.CompileModule(ctx, guest.Wasm)
-	if err != nil {
-		rt.Close(ctx)
-		return nil, fmt.Errorf("sim: compile guest %s: %w", guest.Hash, err)
-	}
-	return &Runner{guest: guest, runtime: rt, compiled: compiled}, nil
+	return r, nil
 }
 
 // Guest returns the guest this runner runs.
 func (r *Runner) Guest() *Guest { return r.guest }
 
-// Close releases the runtime.
-func (r *Runner) Close(ctx context.Context) error { return r.runtime.Close(ctx) }
+// Close releases the runner's resources.
+func (r *Runner) Close(context.Context) error {
+	if r.local != nil {
+		r.local.close()
+	}
+	return nil
+}
 
 // Run runs spec to completion. Spec.Build and Spec.Version are filled in here. A failure
-// of the harness (hang, crash, garbage on stdout) is a *HarnessError.
+// of the harness (hang, crash, garbage on stdout) is a *HarnessError; the Result is then
+// still returned with the stream up to the failure.
 func (r *Runner) Run(ctx context.Context, spec runspec.Spec, opts Options) (*Result, error) {
 	spec.Build = r.guest.Hash
 	spec.Version = Version
@@ -105,51 +98,33 @@ func (r *Runner) Run(ctx context.Context, spec runspec.Spec, opts Options) (*Res
 	ctx, cancel := context.WithTimeout(ctx, limit)
 	defer cancel()
 
-	clock := newVirtualClock()
 	stream := &streamReader{onEvent: opts.OnEvent}
 	stderr := &tail{max: 16 << 10}
-	cfg := wazero.NewModuleConfig().
-		WithName("").
-		WithArgs("simworld").
-		WithStdin(bytes.NewReader(input)).
-		WithStdout(stream).
-		WithStderr(stderr).
-		WithRandSource(entropy(spec.Seed)).
-		WithNanotime(clock.nanotime, 1).
-		WithWalltime(clock.walltime, 1).
-		WithNanosleep(clock.nanosleep).
-		WithOsyield(func() {})
-
-	start := time.Now()
-	mod, err := r.runtime.InstantiateModule(ctx, r.compiled, cfg)
-	wall := time.Since(start)
-	if mod != nil {
-		mod.Close(context.Background())
+	var out outcome
+	if r.local != nil {
+		out = r.local.exec(ctx, newVirtualClock(), input, spec.Seed, stream, stderr)
+	} else if out, err = execInWorker(ctx, r.guest.Path, input, spec.Seed, stream, stderr); err != nil {
+		return nil, err
 	}
-	res := &Result{Spec: spec, Stream: stream.raw.Bytes(), Events: stream.events, Virtual: clock.elapsed(), Wall: wall}
-	output := func() string {
-		return stderr.String() + "\n" + stream.lastLines(5)
+	res := &Result{Spec: spec, Stream: stream.raw.Bytes(), Events: stream.events, Virtual: out.Virtual, Wall: out.Wall}
+	fail := func(kind, detail string) (*Result, error) {
+		return res, &HarnessError{Kind: kind, Virtual: res.Virtual, ExitCode: out.ExitCode, Detail: detail,
+			Output: stderr.String() + "\n" + stream.lastLines(5)}
 	}
-	var exit *sys.ExitError
 	switch {
-	case err == nil || (errors.As(err, &exit) && exit.ExitCode() == 0):
-	case errors.As(err, &exit) && exit.ExitCode() == sys.ExitCodeDeadlineExceeded:
-		return res, &HarnessError{Kind: "hang", Virtual: res.Virtual, Output: output(),
-			Detail: fmt.Sprintf("the guest did not finish within the wall-time limit of %s (a busy loop never yields, so virtual time stops; raise --wall-timeout if the run is just long)", limit)}
-	case errors.As(err, &exit) && exit.ExitCode() == sys.ExitCodeContextCanceled:
-		return res, fmt.Errorf("sim: run canceled at virtual time %s: %w", res.Virtual, ctx.Err())
-	case errors.As(err, &exit):
-		return res, &HarnessError{Kind: "crash", Virtual: res.Virtual, ExitCode: exit.ExitCode(), Output: output(),
-			Detail: fmt.Sprintf("the guest exited with code %d", exit.ExitCode())}
-	default:
-		return res, &HarnessError{Kind: "crash", Virtual: res.Virtual, Output: output(), Detail: err.Error()}
-	}
-	if stream.err != nil {
-		return res, &HarnessError{Kind: "protocol", Virtual: res.Virtual, Output: output(), Detail: stream.err.Error()}
+	case out.Hung:
+		return fail("hang", fmt.Sprintf("the guest did not finish within the wall-time limit of %s (a busy loop never yields, so virtual time stops; raise --wall-timeout if the run is just long)", limit))
+	case out.Canceled:
+		return res, fmt.Errorf("sim: run canceled at virtual time %s: %w", res.Virtual, context.Canceled)
+	case out.Err != "":
+		return fail("crash", out.Err)
+	case out.ExitCode != 0:
+		return fail("crash", fmt.Sprintf("the guest exited with code %d", out.ExitCode))
+	case stream.err != nil:
+		return fail("protocol", stream.err.Error())
 	}
 	if n := len(res.Events); n == 0 || res.Events[0].Type != event.RunStart || res.Events[n-1].Type != event.RunEnd {
-		return res, &HarnessError{Kind: "protocol", Virtual: res.Virtual, Output: output(),
-			Detail: "the guest exited without a complete stream (run_start ... run_end)"}
+		return fail("protocol", "the guest exited without a complete stream (run_start ... run_end)")
 	}
 	return res, nil
 }

@@ -157,3 +157,8 @@ func TestGuestPanicIsReported(t *testing.T) {
 		t.Errorf("crash report lacks the exit code or the panic: code %d, output %q", he.ExitCode, he.Output)
 	}
 }
+
+func TestMain(m *testing.M) {
+	sim.Main()
+	os.Exit(m.Run())
+}

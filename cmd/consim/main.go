@@ -9,9 +9,12 @@ import (
 	"fmt"
 	"io"
 	"os"
+
+	"github.com/consim/consim/sim"
 )
 
 func main() {
+	sim.Main() // a worker process runs its guest and exits here
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 }
 

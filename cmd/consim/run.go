@@ -69,11 +69,13 @@ func runScenario(ctx context.Context, arg string, f runFlags, stdout, stderr io.
 	if err != nil {
 		return badInput(err)
 	}
-	seed := sc.Seed
 	if f.seedSet {
-		seed = f.seed
+		if f.seed == 0 {
+			return badInput(fmt.Errorf("--seed 0: seeds start at 1 (0 means \"not set\" in scenario files)"))
+		}
+		sc.Seed = f.seed
 	}
-	sc.Seed = seed
+	seed := sc.Seed
 	dir := f.out
 	if dir == "" {
 		dir = filepath.Join("out", fmt.Sprintf("%s-seed-%d", sc.Name, seed))

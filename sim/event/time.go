@@ -2,6 +2,7 @@ package event
 
 import (
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -37,7 +38,7 @@ func (t *Time) UnmarshalJSON(b []byte) error {
 	neg := strings.HasPrefix(s, "-")
 	s = strings.TrimPrefix(s, "-")
 	whole, frac, _ := strings.Cut(s, ".")
-	if len(frac) > 9 || whole == "" {
+	if len(frac) > 9 || !isDigits(whole) || (frac != "" && !isDigits(frac)) {
 		return fmt.Errorf("event: bad time %q: want seconds with at most 9 decimals", b)
 	}
 	sec, err := strconv.ParseInt(whole, 10, 64)
@@ -51,10 +52,27 @@ func (t *Time) UnmarshalJSON(b []byte) error {
 			return fmt.Errorf("event: bad time %q: %w", b, err)
 		}
 	}
+	if sec > (math.MaxInt64-ns)/1e9 {
+		return fmt.Errorf("event: bad time %q: out of range", b)
+	}
 	v := sec*1e9 + ns
 	if neg {
 		v = -v
 	}
 	*t = Time(v)
 	return nil
+}
+
+// isDigits reports whether s is one or more ASCII digits: strconv.ParseInt alone would
+// also take a sign, letting "--1" or "1.-5" through.
+func isDigits(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
 }
