@@ -25,4 +25,4 @@ const (
 type nopObserver struct{}
 
 func (nopObserver) MemberStatus(string, string, Status, string) {}
-func (nopObserver) RaftState(string, string, uint64)           {}
+func (nopObserver) RaftState(string, string, uint64)            {}

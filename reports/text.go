@@ -8,9 +8,13 @@ import (
 
 // WriteText prints the summary for a person: what ran, how fast, and what happened.
 func WriteText(w io.Writer, s Summary) {
-	fmt.Fprintf(w, "scenario   %s (seed %d, %d servers, %d clients)\n", s.Scenario, s.Seed, s.Servers, s.Clients)
-	fmt.Fprintf(w, "time       %.1f s virtual in %.2f s wall (%.0fx)\n", s.VirtualSeconds, s.WallSeconds, s.Speedup)
-	fmt.Fprintf(w, "events     %d (stream sha256 %s)\n", s.Events, s.StreamSHA256[:16])
+	fmt.Fprintf(w, "scenario   %s (seed %d, %s, %s)\n", s.Scenario, s.Seed, count(s.Servers, "server"), count(s.Clients, "client"))
+	if s.WallSeconds > 0 {
+		fmt.Fprintf(w, "time       %.1f s virtual in %.2f s wall (%.0fx)\n", s.VirtualSeconds, s.WallSeconds, s.Speedup)
+	} else {
+		fmt.Fprintf(w, "time       %.1f s virtual (wall time unknown)\n", s.VirtualSeconds)
+	}
+	fmt.Fprintf(w, "events     %d (stream sha256 %.16s)\n", s.Events, s.StreamSHA256)
 	leader := "none"
 	if len(s.FinalLeaders) > 0 {
 		leader = strings.Join(s.FinalLeaders, ", ")
@@ -27,4 +31,11 @@ func WriteText(w io.Writer, s Summary) {
 		n.PacketsDroppedNoListener + n.PacketsDroppedDown
 	fmt.Fprintf(w, "network    %d packets sent, %d delivered, %d dropped; %d streams, %d stream bytes\n",
 		n.PacketsSent, n.PacketsDelivered, dropped, n.StreamsOpened, n.StreamBytes)
+}
+
+func count(n int, noun string) string {
+	if n == 1 {
+		return fmt.Sprintf("1 %s", noun)
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }

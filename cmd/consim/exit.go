@@ -2,8 +2,10 @@ package main
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 
+	"github.com/consim/consim/scenarios"
 	"github.com/consim/consim/sim"
 )
 
@@ -29,6 +31,13 @@ func badInput(err error) error { return &exitError{code: exitBadInput, err: err}
 
 // classify maps an error to an exit code and the text to print.
 func classify(err error) (int, string) {
+	// A scenario's problems print one per line, each starting with file:line:col, so
+	// editors and CI annotators can jump to them.
+	var list *scenarios.ErrorList
+	if errors.As(err, &list) {
+		n := len(list.Errs)
+		return exitBadInput, fmt.Sprintf("%s\nconsim: %d %s in the scenario", list.Error(), n, plural(n, "problem", "problems"))
+	}
 	var ee *exitError
 	if errors.As(err, &ee) {
 		return ee.code, "consim: " + ee.err.Error()
@@ -43,4 +52,11 @@ func classify(err error) (int, string) {
 		return exitBadInput, "consim: " + msg + "\nRun 'consim --help' for usage."
 	}
 	return exitHarness, "consim: " + msg
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
 }

@@ -23,7 +23,11 @@ func writeFiles(dir string, files map[string][]byte) error {
 		if err != nil {
 			return fmt.Errorf("write %s: %w", filepath.Join(dir, name), err)
 		}
-		_, werr := tmp.Write(files[name])
+		// CreateTemp makes the file 0600; a run directory is an artifact to share.
+		werr := tmp.Chmod(0o644)
+		if werr == nil {
+			_, werr = tmp.Write(files[name])
+		}
 		cerr := tmp.Close()
 		if werr == nil {
 			werr = cerr

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"io"
 
 	"github.com/spf13/cobra"
@@ -31,8 +32,9 @@ Exit codes: 0 ok, 1 an expectation failed, 2 bad input or usage, 3 harness failu
 // exactArgs is cobra.ExactArgs with a usage exit code.
 func exactArgs(n int) cobra.PositionalArgs {
 	return func(cmd *cobra.Command, args []string) error {
-		if err := cobra.ExactArgs(n)(cmd, args); err != nil {
-			return badInput(err)
+		if len(args) != n {
+			return badInput(fmt.Errorf("%s: want %d %s, got %d\nUsage: %s\nRun '%s --help' for examples.",
+				cmd.Name(), n, plural(n, "argument", "arguments"), len(args), cmd.UseLine(), cmd.CommandPath()))
 		}
 		return nil
 	}

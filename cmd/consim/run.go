@@ -118,6 +118,9 @@ func reproLine(arg string, seed uint64, f runFlags) string {
 	if f.trace {
 		parts = append(parts, "--trace")
 	}
+	if f.wallTimeout != sim.DefaultWallTimeout {
+		parts = append(parts, "--wall-timeout", f.wallTimeout.String())
+	}
 	if f.debugHang > 0 {
 		parts = append(parts, "--debug-hang-at", f.debugHang.String())
 	}

@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"io"
+	"strings"
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
@@ -24,18 +25,21 @@ func newScenariosCmd(stdout io.Writer) *cobra.Command {
 				if err != nil {
 					return fmt.Errorf("built-in scenario %s is broken: %w", name, err)
 				}
-				fmt.Fprintf(tw, "%s\t%ds+%dc\t%s\t%s\n", sc.Name, sc.Cluster.Servers, sc.Cluster.Clients, sc.Duration, firstLine(sc.Description))
+				fmt.Fprintf(tw, "%s\t%ds+%dc\t%s\t%s\n", sc.Name, sc.Cluster.Servers, sc.Cluster.Clients, sc.Duration, firstSentence(sc.Description))
 			}
 			return tw.Flush()
 		},
 	}
 }
 
-func firstLine(s string) string {
-	for i, c := range s {
-		if c == '\n' {
-			return s[:i]
-		}
+// firstSentence keeps the listing to one line a scenario; `consim validate` and the file
+// itself have the rest.
+func firstSentence(s string) string {
+	if i := strings.Index(s, ". "); i >= 0 {
+		return s[:i+1]
+	}
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		return s[:i]
 	}
 	return s
 }

@@ -21,8 +21,9 @@ func newValidateCmd(stdout io.Writer) *cobra.Command {
 			if err != nil {
 				return badInput(err)
 			}
-			fmt.Fprintf(stdout, "%s: ok (scenario %s, %d servers, %d clients, %s)\n",
-				args[0], sc.Name, sc.Cluster.Servers, sc.Cluster.Clients, sc.Duration)
+			fmt.Fprintf(stdout, "%s: ok (scenario %s, %s, %s, %s)\n", args[0], sc.Name,
+				plural(sc.Cluster.Servers, "1 server", fmt.Sprintf("%d servers", sc.Cluster.Servers)),
+				plural(sc.Cluster.Clients, "1 client", fmt.Sprintf("%d clients", sc.Cluster.Clients)), sc.Duration)
 			return nil
 		},
 	}
