@@ -57,15 +57,18 @@ type Runner struct {
 	local *engine // nil when runs go to workers
 }
 
-// NewRunner prepares to run guest. In-process, that compiles it now.
+// NewRunner compiles guest. In-process runs use that compilation; worker runs load it
+// from wazero's cache, which this fills.
 func NewRunner(ctx context.Context, guest *Guest) (*Runner, error) {
-	r := &Runner{guest: guest}
-	if !workersEnabled.Load() {
-		eng, err := newEngine(ctx, guest.Wasm, true)
-		if err != nil {
-			return nil, fmt.Errorf("sim: guest %s: %w", guest.Hash, err)
-		}
-		r.local = eng
+	workers := workersEnabled.Load()
+	eng, err := newEngine(ctx, guest.Wasm, !workers)
+	if err != nil {
+		return nil, fmt.Errorf("sim: guest %s: %w", guest.Hash, err)
+	}
+	r := &Runner{guest: guest, local: eng}
+	if workers {
+		eng.close()
+		r.local = nil
 	}
 	return r, nil
 }
@@ -95,15 +98,14 @@ func (r *Runner) Run(ctx context.Context, spec runspec.Spec, opts Options) (*Res
 	if limit <= 0 {
 		limit = DefaultWallTimeout
 	}
-	ctx, cancel := context.WithTimeout(ctx, limit)
-	defer cancel()
-
 	stream := &streamReader{onEvent: opts.OnEvent}
 	stderr := &tail{max: 16 << 10}
 	var out outcome
 	if r.local != nil {
+		ctx, cancel := context.WithTimeout(ctx, limit)
 		out = r.local.exec(ctx, newVirtualClock(), input, spec.Seed, stream, stderr)
-	} else if out, err = execInWorker(ctx, r.guest.Path, input, spec.Seed, stream, stderr); err != nil {
+		cancel()
+	} else if out, err = execInWorker(ctx, limit, r.guest.Path, input, spec.Seed, stream, stderr); err != nil {
 		return nil, err
 	}
 	res := &Result{Spec: spec, Stream: stream.raw.Bytes(), Events: stream.events, Virtual: out.Virtual, Wall: out.Wall}

@@ -162,3 +162,30 @@ func TestMain(m *testing.M) {
 	sim.Main()
 	os.Exit(m.Run())
 }
+
+// Runs that execute at the same time (sweeps) must not disturb each other: three
+// concurrent runs of one seed give one stream.
+func TestConcurrentRunsAgree(t *testing.T) {
+	sc := builtin(t, "baseline")
+	sc.Duration = scenarios.Duration(10 * time.Second)
+	r := sharedRunner(t)
+	results := make([]*sim.Result, 3)
+	errs := make([]error, 3)
+	var wg sync.WaitGroup
+	for i := range results {
+		wg.Go(func() {
+			results[i], errs[i] = r.Run(context.Background(), runspec.Spec{Scenario: sc, Seed: 5}, sim.Options{})
+		})
+	}
+	wg.Wait()
+	for i, err := range errs {
+		if err != nil {
+			t.Fatalf("run %d: %v", i, err)
+		}
+	}
+	for i := 1; i < len(results); i++ {
+		if results[i].StreamHash() != results[0].StreamHash() {
+			t.Errorf("concurrent run %d differs from run 0 at line %d", i, firstDiffLine(results[0].Stream, results[i].Stream))
+		}
+	}
+}

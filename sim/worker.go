@@ -5,7 +5,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -38,6 +37,10 @@ func Main() {
 	}
 	os.Exit(workerMain())
 }
+
+// startedLine is the first thing a worker writes on its status pipe, just before the
+// guest starts: the parent's wall-time limit runs from there.
+const startedLine = "started\n"
 
 // workerJob is what the parent sends a worker on stdin.
 type workerJob struct {
@@ -92,23 +95,37 @@ func workerMain() int {
 		<-term
 		os.Exit(report(outcome{Hung: true, Virtual: clock.elapsed()}))
 	}()
-	return report(eng.exec(ctx, clock, job.Input, job.Seed, lineFlusher{stdout}, os.Stderr))
+	// The wall-time limit covers the guest, not process start and compilation.
+	if _, err := io.WriteString(status, startedLine); err != nil {
+		fmt.Fprintf(os.Stderr, "consim worker: write status: %v\n", err)
+		return 1
+	}
+	return report(eng.exec(ctx, clock, job.Input, job.Seed, &lineFlusher{w: stdout}, os.Stderr))
 }
 
-// lineFlusher buffers the guest's many small writes and flushes at line ends once the
-// buffer is half full, so the parent sees events promptly without a syscall per write.
-type lineFlusher struct{ w *bufio.Writer }
+// lineFlusher buffers the guest's many small writes and flushes at a line end once the
+// buffer is half full or a tenth of a second has passed, so the parent sees events
+// promptly (progress bars) without a syscall per event.
+type lineFlusher struct {
+	w    *bufio.Writer
+	last time.Time
+}
 
-func (l lineFlusher) Write(p []byte) (int, error) {
+func (l *lineFlusher) Write(p []byte) (int, error) {
 	n, err := l.w.Write(p)
-	if err == nil && l.w.Buffered() > 32<<10 && len(p) > 0 && p[len(p)-1] == '\n' {
+	if err != nil || len(p) == 0 || p[len(p)-1] != '\n' {
+		return n, err
+	}
+	if now := time.Now(); l.w.Buffered() > 32<<10 || now.Sub(l.last) > 100*time.Millisecond {
+		l.last = now
 		err = l.w.Flush()
 	}
 	return n, err
 }
 
-// execInWorker runs one execution in a child process and kills it if ctx ends first.
-func execInWorker(ctx context.Context, wasmPath string, input []byte, seed uint64, stdout, stderr io.Writer) (outcome, error) {
+// execInWorker runs one execution in a child process. It kills the child if ctx ends, or
+// if the guest runs longer than limit (from the moment the worker says it started).
+func execInWorker(ctx context.Context, limit time.Duration, wasmPath string, input []byte, seed uint64, stdout, stderr io.Writer) (outcome, error) {
 	exe, err := os.Executable()
 	if err != nil {
 		return outcome{}, fmt.Errorf("sim: find own executable for a worker: %w", err)
@@ -133,38 +150,52 @@ func execInWorker(ctx context.Context, wasmPath string, input []byte, seed uint6
 		return outcome{}, fmt.Errorf("sim: start worker: %w", err)
 	}
 	statusW.Close()
+	started := make(chan struct{})
 	statusCh := make(chan []byte, 1)
 	go func() {
-		b, _ := io.ReadAll(statusR)
+		br := bufio.NewReader(statusR)
+		if line, _ := br.ReadString('\n'); line == startedLine {
+			close(started)
+		}
+		b, _ := io.ReadAll(br)
 		statusCh <- b
 	}()
 	waitCh := make(chan error, 1)
 	go func() { waitCh <- cmd.Wait() }()
-	select {
-	case werr := <-waitCh:
-		b := <-statusCh
-		var out outcome
-		if err := json.Unmarshal(b, &out); err != nil {
-			return outcome{}, fmt.Errorf("sim: worker died without a status (%v)", werr)
-		}
-		return out, nil
-	case <-ctx.Done():
-		if !errors.Is(ctx.Err(), context.DeadlineExceeded) {
+
+	var deadline <-chan time.Time
+	for {
+		select {
+		case <-started:
+			started = nil
+			timer := time.NewTimer(limit)
+			defer timer.Stop()
+			deadline = timer.C
+			continue
+		case werr := <-waitCh:
+			var out outcome
+			if err := json.Unmarshal(<-statusCh, &out); err != nil {
+				return outcome{}, fmt.Errorf("sim: worker died without a status (%v)", werr)
+			}
+			return out, nil
+		case <-ctx.Done():
 			cmd.Process.Kill()
 			<-waitCh
 			return outcome{Canceled: true}, nil
+		case <-deadline:
 		}
-		// Ask for the virtual time first (see workerMain), then insist.
-		cmd.Process.Signal(syscall.SIGTERM)
-		select {
-		case <-waitCh:
-		case <-time.After(2 * time.Second):
-			cmd.Process.Kill()
-			<-waitCh
-		}
-		var out outcome
-		json.Unmarshal(<-statusCh, &out)
-		out.Hung = true
-		return out, nil
+		break
 	}
+	// Ask for the virtual time first (see workerMain), then insist.
+	cmd.Process.Signal(syscall.SIGTERM)
+	select {
+	case <-waitCh:
+	case <-time.After(2 * time.Second):
+		cmd.Process.Kill()
+		<-waitCh
+	}
+	var out outcome
+	json.Unmarshal(<-statusCh, &out)
+	out.Hung = true
+	return out, nil
 }
