@@ -96,6 +96,7 @@ func (a *Agent) Raft() *raft.Raft {
 }
 
 // Shutdown stops raft and gossip without a leave message, as a crash would look to peers.
+// Like raft's and memberlist's own, it may be called more than once.
 func (a *Agent) Shutdown() error {
 	var errs []error
 	if a.srv != nil {

@@ -3,6 +3,7 @@ package node
 import (
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/hashicorp/raft"
@@ -18,6 +19,7 @@ type server struct {
 	fsm       *counterFSM
 	observer  *raft.Observer
 	done      chan struct{}
+	stop      sync.Once // closes done: shutdown may be called more than once
 }
 
 func startServer(c *Config, obs Observer) (*server, error) {
@@ -92,7 +94,7 @@ func (s *server) watch(name string, ch <-chan raft.Observation, obs Observer) {
 func (s *server) shutdown() error {
 	err := s.raft.Shutdown().Error()
 	s.raft.DeregisterObserver(s.observer)
-	close(s.done)
+	s.stop.Do(func() { close(s.done) })
 	if cerr := s.transport.Close(); err == nil {
 		err = cerr
 	}
