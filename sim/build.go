@@ -42,14 +42,15 @@ func (ri routeInfo) GetDefaultInterfaceName() (string, error) { return "", ErrNo
 `
 
 // CacheDir is where consim keeps built guests and wazero's compilation cache:
-// $CONSIM_CACHE, or consim/ under the user cache directory.
+// $CONSIM_CACHE, or consim/ under the user cache directory, or under the temporary
+// directory when there is no user cache directory (no $HOME, as in some CI jobs).
 func CacheDir() (string, error) {
 	if d := os.Getenv("CONSIM_CACHE"); d != "" {
 		return d, nil
 	}
 	d, err := os.UserCacheDir()
 	if err != nil {
-		return "", fmt.Errorf("sim: no cache directory (set CONSIM_CACHE): %w", err)
+		d = os.TempDir()
 	}
 	return filepath.Join(d, "consim"), nil
 }
