@@ -122,7 +122,7 @@ func buildWasm(ctx context.Context, root, cache, path string) error {
 	}
 	out := filepath.Join(tmp, "simworld.wasm")
 	env := []string{"GOOS=wasip1", "GOARCH=wasm", "GOWORK=off", "GOFLAGS=-mod=mod"}
-	if _, err := goCmd(ctx, root, env, "build", "-trimpath", "-modfile="+modfile, "-o", out, "./cmd/simworld"); err != nil {
+	if _, err := goCmd(ctx, root, env, "build", "-trimpath", "-ldflags=-buildid=", "-modfile="+modfile, "-o", out, "./cmd/simworld"); err != nil {
 		return fmt.Errorf("sim: build guest: %w", err)
 	}
 	// Rename is atomic: concurrent builds (parallel test packages) each write their own

@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -55,9 +56,14 @@ func isModuleRoot(dir string) bool {
 	return strings.TrimSpace(string(first)) == "module "+modulePath
 }
 
+// embedDirs are the directories whose files the guest embeds (go:embed). Keep this in
+// step with the embed directives of packages the guest links.
+var embedDirs = []string{"scenarios/builtin"}
+
 // sourceKey hashes everything that goes into the guest binary: the Go version, go.mod,
-// go.sum, every non-test .go file and every embedded scenario. It keys the wasm cache, so
-// an edit anywhere in the tree rebuilds the guest and nothing else does.
+// go.sum, every non-test .go file and every embedded file. It keys the wasm cache, so an
+// edit to any of those rebuilds the guest, and nothing else (run output, tests, docs)
+// does.
 func sourceKey(root, goVersion string) (string, error) {
 	var files []string
 	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
@@ -71,10 +77,11 @@ func sourceKey(root, goVersion string) (string, error) {
 			}
 			return nil
 		}
+		rel, _ := filepath.Rel(root, path)
 		switch {
-		case name == "go.mod", name == "go.sum",
+		case rel == "go.mod", rel == "go.sum",
 			strings.HasSuffix(name, ".go") && !strings.HasSuffix(name, "_test.go"),
-			strings.HasSuffix(name, ".yaml"):
+			slices.Contains(embedDirs, filepath.ToSlash(filepath.Dir(rel))):
 			files = append(files, path)
 		}
 		return nil
