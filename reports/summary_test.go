@@ -207,7 +207,7 @@ const wantSummaryJSON = `{
   "summary_version": 1,
   "consim_version": "9.9.9",
   "guest_build": "0123456789ab",
-  "stream_sha256": "1808b57985ae9ae1a9a57f054b24ff50cfd2d542d0dd1e9fdf63468d28c7cc78",
+  "stream_sha256": "c7459244635f3b921a62dcb677eca8ee9f1c2f5c09814b7282bb31a87b29916f",
   "servers": 2,
   "clients": 1,
   "final_leaders": [
@@ -222,9 +222,12 @@ const wantSummaryJSON = `{
     "packets_dropped_inbox": 2,
     "packets_dropped_no_listener": 1,
     "packets_dropped_down": 1,
+    "packets_dropped_no_route": 0,
     "streams_opened": 9,
     "streams_reset": 1,
     "stream_bytes": 4096,
+    "stream_segments_held": 0,
+    "dials_stalled": 0,
     "dials_refused": 2,
     "dials_timed_out": 1
   }

@@ -27,8 +27,7 @@ func WriteText(w io.Writer, s Summary) {
 		fmt.Fprintf(w, "gossip     never converged: not every member saw all %d alive\n", members)
 	}
 	n := s.Net
-	dropped := n.PacketsDroppedLoss + n.PacketsDroppedBlocked + n.PacketsDroppedQueue + n.PacketsDroppedInbox +
-		n.PacketsDroppedNoListener + n.PacketsDroppedDown
+	dropped := n.PacketsDropped()
 	fmt.Fprintf(w, "network    %d packets sent, %d delivered, %d dropped; %d streams, %d stream bytes\n",
 		n.PacketsSent, n.PacketsDelivered, dropped, n.StreamsOpened, n.StreamBytes)
 }

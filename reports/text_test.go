@@ -41,7 +41,7 @@ func TestWriteText(t *testing.T) {
 
 const wantTextConverged = `scenario   hand-made (seed 42, 2 servers, 1 client)
 time       10.0 s virtual in 2.50 s wall (4x)
-events     16 (stream sha256 1808b57985ae9ae1)
+events     16 (stream sha256 c7459244635f3b92)
 raft       2 leader election(s); leader at the end: server-2
 gossip     all 3 members saw all 3 alive at 0.202 s
 network    120 packets sent, 100 delivered, 19 dropped; 9 streams, 4096 stream bytes
@@ -50,7 +50,7 @@ network    120 packets sent, 100 delivered, 19 dropped; 9 streams, 4096 stream b
 // The wall time is unknown here, as for a summary re-derived from a saved stream.
 const wantTextNeverConverged = `scenario   hand-made (seed 42, 2 servers, 1 client)
 time       10.0 s virtual (wall time unknown)
-events     15 (stream sha256 1e8b7f900acec1f7)
+events     15 (stream sha256 5363956e977338f0)
 raft       2 leader election(s); leader at the end: none
 gossip     never converged: not every member saw all 3 alive
 network    120 packets sent, 100 delivered, 19 dropped; 9 streams, 4096 stream bytes

@@ -6,6 +6,8 @@
 // docs/events.md documents each type and its fields.
 package event
 
+import "github.com/consim/consim/netmodel/netstats"
+
 // Type names an event kind.
 type Type string
 
@@ -74,21 +76,7 @@ type Event struct {
 }
 
 // Net is a snapshot of the virtual network's counters, as carried by tick and run_end.
-type Net struct {
-	PacketsSent              uint64 `json:"packets_sent"`
-	PacketsDelivered         uint64 `json:"packets_delivered"`
-	PacketsDroppedLoss       uint64 `json:"packets_dropped_loss"`
-	PacketsDroppedBlocked    uint64 `json:"packets_dropped_blocked"`
-	PacketsDroppedQueue      uint64 `json:"packets_dropped_queue"`
-	PacketsDroppedInbox      uint64 `json:"packets_dropped_inbox"`
-	PacketsDroppedNoListener uint64 `json:"packets_dropped_no_listener"`
-	PacketsDroppedDown       uint64 `json:"packets_dropped_down"`
-	StreamsOpened            uint64 `json:"streams_opened"`
-	StreamsReset             uint64 `json:"streams_reset"`
-	StreamBytes              uint64 `json:"stream_bytes"`
-	DialsRefused             uint64 `json:"dials_refused"`
-	DialsTimedOut            uint64 `json:"dials_timed_out"`
-}
+type Net = netstats.Counters
 
 // Member statuses as carried by member events.
 const (

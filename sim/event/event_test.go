@@ -143,11 +143,11 @@ func TestEventJSONRoundTrip(t *testing.T) {
 		{
 			// alive is a pointer so that "0 nodes alive" is written, not dropped.
 			Event{T: Time(time.Second), Type: Tick, Alive: intp(0), Net: &Net{PacketsSent: 22, PacketsDelivered: 19, StreamBytes: 850}},
-			`{"t":1.000000000,"type":"tick","alive":0,"net":{"packets_sent":22,"packets_delivered":19,"packets_dropped_loss":0,"packets_dropped_blocked":0,"packets_dropped_queue":0,"packets_dropped_inbox":0,"packets_dropped_no_listener":0,"packets_dropped_down":0,"streams_opened":0,"streams_reset":0,"stream_bytes":850,"dials_refused":0,"dials_timed_out":0}}`,
+			`{"t":1.000000000,"type":"tick","alive":0,"net":{"packets_sent":22,"packets_delivered":19,"packets_dropped_loss":0,"packets_dropped_blocked":0,"packets_dropped_queue":0,"packets_dropped_inbox":0,"packets_dropped_no_listener":0,"packets_dropped_down":0,"packets_dropped_no_route":0,"streams_opened":0,"streams_reset":0,"stream_bytes":850,"stream_segments_held":0,"dials_stalled":0,"dials_refused":0,"dials_timed_out":0}}`,
 		},
 		{
 			Event{T: Time(5 * time.Second), Type: RunEnd, Alive: intp(4), Leaders: []string{"server-1"}, Net: &Net{}},
-			`{"t":5.000000000,"type":"run_end","alive":4,"leaders":["server-1"],"net":{"packets_sent":0,"packets_delivered":0,"packets_dropped_loss":0,"packets_dropped_blocked":0,"packets_dropped_queue":0,"packets_dropped_inbox":0,"packets_dropped_no_listener":0,"packets_dropped_down":0,"streams_opened":0,"streams_reset":0,"stream_bytes":0,"dials_refused":0,"dials_timed_out":0}}`,
+			`{"t":5.000000000,"type":"run_end","alive":4,"leaders":["server-1"],"net":{"packets_sent":0,"packets_delivered":0,"packets_dropped_loss":0,"packets_dropped_blocked":0,"packets_dropped_queue":0,"packets_dropped_inbox":0,"packets_dropped_no_listener":0,"packets_dropped_down":0,"packets_dropped_no_route":0,"streams_opened":0,"streams_reset":0,"stream_bytes":0,"stream_segments_held":0,"dials_stalled":0,"dials_refused":0,"dials_timed_out":0}}`,
 		},
 		{
 			Event{T: Time(-1), Type: Log, Node: "server-3", Text: `raft: "quoted" <text> & more`},

@@ -30,19 +30,5 @@ func newNetwork(spec runspec.Spec) (*netmodel.Network, error) {
 
 func (w *World) netStats() *event.Net {
 	s := w.net.Stats()
-	return &event.Net{
-		PacketsSent:              s.PacketsSent,
-		PacketsDelivered:         s.PacketsDelivered,
-		PacketsDroppedLoss:       s.PacketsDroppedLoss,
-		PacketsDroppedBlocked:    s.PacketsDroppedBlocked,
-		PacketsDroppedQueue:      s.PacketsDroppedQueue,
-		PacketsDroppedInbox:      s.PacketsDroppedInbox,
-		PacketsDroppedNoListener: s.PacketsDroppedNoListener,
-		PacketsDroppedDown:       s.PacketsDroppedDown,
-		StreamsOpened:            s.StreamsOpened,
-		StreamsReset:             s.StreamsReset,
-		StreamBytes:              s.StreamBytes,
-		DialsRefused:             s.DialsRefused,
-		DialsTimedOut:            s.DialsTimedOut,
-	}
+	return &s
 }
