@@ -24,7 +24,8 @@ vet:
 
 # Benchmarks: the netmodel packet path and full simulated runs. Figures go in the README.
 bench:
-	$(GO) test -run '^$$' -bench . -benchtime 3x ./netmodel/ ./sim/
+	$(GO) test -run '^$$' -bench . ./netmodel/
+	$(GO) test -run '^$$' -bench . -benchtime 3x ./sim/
 
 clean:
 	rm -rf bin out
