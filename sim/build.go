@@ -121,8 +121,11 @@ func buildWasm(ctx context.Context, root, cache, path string) error {
 		return fmt.Errorf("sim: build guest: %w", err)
 	}
 	out := filepath.Join(tmp, "simworld.wasm")
+	// Reproducible on any machine: no build ID (it hashes the temporary modfile's path)
+	// and no module info (it records the fixed go-sockaddr copy's path in the cache).
 	env := []string{"GOOS=wasip1", "GOARCH=wasm", "GOWORK=off", "GOFLAGS=-mod=mod"}
-	if _, err := goCmd(ctx, root, env, "build", "-trimpath", "-ldflags=-buildid=", "-modfile="+modfile, "-o", out, "./cmd/simworld"); err != nil {
+	if _, err := goCmd(ctx, root, env, "build", "-trimpath", "-ldflags=-buildid= -X=runtime.modinfo=",
+		"-modfile="+modfile, "-o", out, "./cmd/simworld"); err != nil {
 		return fmt.Errorf("sim: build guest: %w", err)
 	}
 	// Rename is atomic: concurrent builds (parallel test packages) each write their own

@@ -1,6 +1,9 @@
 package sim
 
 import (
+	"bytes"
+	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
@@ -62,5 +65,33 @@ func TestSourceKeyTracksGuestInputsOnly(t *testing.T) {
 	}
 	if k, _ := sourceKey(root, "go1.27"); k == key() {
 		t.Error("the Go version is not part of the key")
+	}
+}
+
+// Guest builds must be reproducible: the build hash is in every stream header, so a
+// build that depended on where the cache lives (or on a temporary directory's name)
+// would make the same seed give different streams on two machines.
+func TestGuestBuildIsReproducible(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the guest twice")
+	}
+	root, err := findSource()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wasm [2][]byte
+	for i := range wasm {
+		cache := filepath.Join(t.TempDir(), fmt.Sprintf("cache-%d", i))
+		out := filepath.Join(cache, "guest.wasm")
+		if err := buildWasm(context.Background(), root, cache, out); err != nil {
+			t.Fatal(err)
+		}
+		if wasm[i], err = os.ReadFile(out); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if !bytes.Equal(wasm[0], wasm[1]) {
+		t.Fatalf("two builds of the same source in different cache directories differ (%s vs %s)",
+			newGuest(wasm[0], "").Hash, newGuest(wasm[1], "").Hash)
 	}
 }
