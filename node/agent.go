@@ -13,7 +13,8 @@ import (
 type Agent struct {
 	cfg Config
 	ml  *memberlist.Memberlist
-	srv *server // nil on client agents
+	srv *server    // nil on client agents
+	api *agentAPI // nil without listeners
 }
 
 // Start validates cfg and starts the agent's gossip and, for a server, raft.
@@ -36,6 +37,7 @@ func Start(cfg Config) (*Agent, error) {
 			return nil, err
 		}
 	}
+	a.api = a.startAPI()
 	return a, nil
 }
 
@@ -81,9 +83,7 @@ func (a *Agent) Applied() uint64 {
 	if a.srv == nil {
 		return 0
 	}
-	a.srv.fsm.mu.Lock()
-	defer a.srv.fsm.mu.Unlock()
-	return a.srv.fsm.applied
+	return a.srv.fsm.applied.Load()
 }
 
 // Raft exposes the server's raft instance (nil on a client) for callers that need more
@@ -99,6 +99,9 @@ func (a *Agent) Raft() *raft.Raft {
 // Like raft's and memberlist's own, it may be called more than once.
 func (a *Agent) Shutdown() error {
 	var errs []error
+	if err := a.api.stop(); err != nil {
+		errs = append(errs, fmt.Errorf("node %s: api shutdown: %w", a.cfg.Name, err))
+	}
 	if a.srv != nil {
 		if err := a.srv.shutdown(); err != nil {
 			errs = append(errs, fmt.Errorf("node %s: raft shutdown: %w", a.cfg.Name, err))

@@ -1,9 +1,11 @@
 package node
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"time"
 
 	"github.com/hashicorp/memberlist"
@@ -36,6 +38,17 @@ type Config struct {
 	// RaftTimeout bounds raft's network I/O (NetworkTransportConfig.Timeout).
 	RaftTimeout time.Duration
 
+	// HTTPListener, if set, serves the agent's Consul-shaped HTTP API (/v1/...).
+	HTTPListener net.Listener
+	// RPCListener, on a server, serves the RPCs other agents forward to it, on RPCPort.
+	RPCListener net.Listener
+	// RPCPort is the port every server's RPC listens on: an agent reaches a server's RPC
+	// at that server's address and this port.
+	RPCPort int
+	// Dial opens streams to other agents' RPC ports. Required with HTTPListener or
+	// RPCListener.
+	Dial func(ctx context.Context, network, addr string) (net.Conn, error)
+
 	// Observer is told about state changes; nil means nobody is.
 	Observer Observer
 	// LogOutput receives raft's, memberlist's and the agent's log lines; nil discards them.
@@ -58,6 +71,8 @@ func (c *Config) validate() error {
 		return fmt.Errorf("node %s: config: Transport is required (memberlist would bind real sockets without one)", c.Name)
 	case c.Server && c.RaftLayer == nil:
 		return fmt.Errorf("node %s: config: a server needs a RaftLayer", c.Name)
+	case (c.HTTPListener != nil || c.RPCListener != nil) && (c.Dial == nil || c.RPCPort == 0):
+		return fmt.Errorf("node %s: config: the HTTP API and RPC need Dial and RPCPort", c.Name)
 	}
 	switch c.Profile {
 	case "", "lan", "wan", "local":

@@ -156,6 +156,13 @@ type cluster struct {
 // has joined anyone yet. Links have a 2 ms ± 0.5 ms one-way latency drawn from seed.
 func newCluster(t *testing.T, seed int64, servers, clients int) *cluster {
 	t.Helper()
+	return newClusterWith(t, seed, servers, clients, nil)
+}
+
+// newClusterWith is newCluster with a hook that adjusts each agent's config before it
+// starts (listeners for the HTTP API, say).
+func newClusterWith(t *testing.T, seed int64, servers, clients int, hook func(*testAgent, *Config)) *cluster {
+	t.Helper()
 	n, err := netmodel.New(netmodel.Config{
 		Rand: rand.New(rand.NewSource(seed)),
 		Link: netmodel.LinkConfig{Latency: netmodel.Latency{
@@ -211,6 +218,9 @@ func newCluster(t *testing.T, seed int64, servers, clients int) *cluster {
 				t.Fatal(err)
 			}
 			cfg.Bootstrap = voters
+		}
+		if hook != nil {
+			hook(a, &cfg)
 		}
 		if a.agent, err = Start(cfg); err != nil {
 			t.Fatal(err)

@@ -4,9 +4,12 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/hashicorp/raft"
+
+	"github.com/consim/consim/node/kv"
 )
 
 // defaultRaftTimeout is Consul's raft network timeout.
@@ -16,10 +19,15 @@ const defaultRaftTimeout = 10 * time.Second
 type server struct {
 	raft      *raft.Raft
 	transport *raft.NetworkTransport
-	fsm       *counterFSM
+	fsm       *serverFSM
 	observer  *raft.Observer
 	done      chan struct{}
 	stop      sync.Once // closes done: shutdown may be called more than once
+
+	// readyTerm is the term in which this server, as leader, applied its barrier: it
+	// serves consistent reads only while it leads that same term (Consul's
+	// "ready for consistent reads").
+	readyTerm atomic.Uint64
 }
 
 func startServer(c *Config, obs Observer) (*server, error) {
@@ -59,7 +67,7 @@ func startServer(c *Config, obs Observer) (*server, error) {
 			}
 		}
 	}
-	fsm := &counterFSM{}
+	fsm := &serverFSM{FSM: kv.NewFSM()}
 	r, err := raft.NewRaft(rc, fsm, st.Log, st.Stable, st.Snapshot, trans)
 	if err != nil {
 		trans.Close()
@@ -79,16 +87,41 @@ func startServer(c *Config, obs Observer) (*server, error) {
 	return s, nil
 }
 
-// watch reports raft state changes, with the term as read when the change is reported.
+// watch reports raft state changes, with the term as read when the change is reported,
+// and starts the barrier that makes a new leader ready for consistent reads.
 func (s *server) watch(name string, ch <-chan raft.Observation, obs Observer) {
 	for {
 		select {
 		case o := <-ch:
-			obs.RaftState(name, stateName(o.Data.(raft.RaftState)), s.raft.CurrentTerm())
+			state := o.Data.(raft.RaftState)
+			term := s.raft.CurrentTerm()
+			if state == raft.Leader {
+				go s.establishLeadership(term)
+			}
+			obs.RaftState(name, stateName(state), term)
 		case <-s.done:
 			return
 		}
 	}
+}
+
+// establishLeadership applies a barrier in the new term: once it returns, every entry
+// committed by earlier leaders is applied here, so local reads see every acknowledged
+// write. Only then may consistent reads be served.
+func (s *server) establishLeadership(term uint64) {
+	if err := s.raft.Barrier(0).Error(); err != nil {
+		return // lost leadership or shut down; the next leader does its own barrier
+	}
+	if s.raft.State() == raft.Leader && s.raft.CurrentTerm() == term {
+		s.readyTerm.Store(term)
+	}
+}
+
+// readyForConsistentReads says whether this leader has applied its barrier in the
+// current term.
+func (s *server) readyForConsistentReads() bool {
+	t := s.readyTerm.Load()
+	return t != 0 && t == s.raft.CurrentTerm() && s.raft.State() == raft.Leader
 }
 
 func (s *server) shutdown() error {

@@ -75,9 +75,15 @@ func (r Request) Validate() error {
 		return &RequestError{StatusBadRequest, "key must not begin with a '/'"}
 	}
 	if (r.Op == OpSet || r.Op == OpCAS) && len(r.Value) > MaxValueSize {
-		return &RequestError{StatusRequestEntityTooLarge, fmt.Sprintf(
-			"Request body(%d bytes) too large, max size: %d bytes. See %s.",
-			len(r.Value), MaxValueSize, kvMaxValueSizeDoc)}
+		return TooLarge(int64(len(r.Value)))
 	}
 	return nil
+}
+
+// TooLarge is Consul's 413 for a value of n bytes, more than MaxValueSize. The HTTP layer
+// uses it on the declared Content-Length before reading the body.
+func TooLarge(n int64) *RequestError {
+	return &RequestError{StatusRequestEntityTooLarge, fmt.Sprintf(
+		"Request body(%d bytes) too large, max size: %d bytes. See %s.",
+		n, MaxValueSize, kvMaxValueSizeDoc)}
 }

@@ -1,0 +1,61 @@
+package node
+
+import (
+	"errors"
+	"net/http"
+	"time"
+
+	"github.com/hashicorp/raft"
+)
+
+// agentAPI is what an agent serves to the outside: the HTTP API and, on a server, the
+// RPC other agents forward to. Both sit on a kvService that knows where requests go.
+type agentAPI struct {
+	kv      kvService
+	rpc     *rpcClient
+	rpcSrv  *rpcServer
+	httpSrv *http.Server
+}
+
+// startAPI serves the listeners the config gives; with none it does nothing.
+func (a *Agent) startAPI() *agentAPI {
+	c := &a.cfg
+	if c.HTTPListener == nil && c.RPCListener == nil {
+		return nil
+	}
+	api := &agentAPI{rpc: newRPCClient(c.Dial)}
+	if a.srv != nil {
+		api.kv = &serverKV{self: raft.ServerID(c.Name), srv: a.srv, rpc: api.rpc, rpcPort: c.RPCPort}
+		if c.RPCListener != nil {
+			api.rpcSrv = newRPCServer(c.RPCListener, rpcHandlers(api.kv))
+		}
+	} else {
+		api.kv = &clientKV{rpc: api.rpc, servers: a.serverRPCAddrs}
+	}
+	if c.HTTPListener != nil {
+		mux := http.NewServeMux()
+		mux.Handle("/v1/kv/", wrap(kvEndpoint(api.kv)))
+		mux.Handle("/v1/status/leader", wrap(statusLeader(api.kv), http.MethodGet))
+		mux.Handle("/v1/status/peers", wrap(statusPeers(api.kv), http.MethodGet))
+		mux.HandleFunc("/", notFound)
+		api.httpSrv = &http.Server{Handler: mux, ReadHeaderTimeout: 30 * time.Second}
+		go api.httpSrv.Serve(c.HTTPListener)
+	}
+	return api
+}
+
+// stop closes the listeners and every connection, in flight or idle.
+func (api *agentAPI) stop() error {
+	if api == nil {
+		return nil
+	}
+	var errs []error
+	if api.httpSrv != nil {
+		errs = append(errs, api.httpSrv.Close())
+	}
+	if api.rpcSrv != nil {
+		errs = append(errs, api.rpcSrv.close())
+	}
+	api.rpc.close()
+	return errors.Join(errs...)
+}
