@@ -13,7 +13,7 @@ import (
 type Agent struct {
 	cfg Config
 	ml  *memberlist.Memberlist
-	srv *server    // nil on client agents
+	srv *server   // nil on client agents
 	api *agentAPI // nil without listeners
 }
 
