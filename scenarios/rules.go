@@ -32,6 +32,7 @@ var sections = []func(*checker, *Scenario){
 	checkTop,
 	checkCluster,
 	checkNetwork,
+	checkDisk,
 }
 
 // Validate checks s against every rule of the scenario format and returns an *ErrorList
@@ -88,6 +89,10 @@ func checkCluster(c *checker, s *Scenario) {
 		c.errorf("cluster.clients", "must be between 0 and %d, got %d", MaxClients, cl.Clients)
 	} else if serversOK && cl.Servers+cl.Clients > MaxNodes {
 		c.errorf("cluster", "servers + clients must be at most %d, got %d + %d = %d", MaxNodes, cl.Servers, cl.Clients, cl.Servers+cl.Clients)
+	}
+	if c.has("cluster.bootstrap_expect", cl.BootstrapExpect != 0) && serversOK &&
+		(cl.BootstrapExpect < 1 || cl.BootstrapExpect > cl.Servers) {
+		c.errorf("cluster.bootstrap_expect", "must be between 1 and cluster.servers (%d), got %d (leave it out for a static bootstrap)", cl.Servers, cl.BootstrapExpect)
 	}
 }
 

@@ -68,7 +68,15 @@ func TestRules(t *testing.T) {
 		{"clients negative", "cluster: {servers: 3, clients: -1}\n", `t.yaml:3:32: cluster.clients: must be between 0 and 250, got -1`},
 		{"clients 251", "cluster: {servers: 3, clients: 251}\n", `t.yaml:3:32: cluster.clients: must be between 0 and 250, got 251`},
 		{"nodes 251", "cluster: {servers: 15, clients: 236}\n", `t.yaml:3:1: cluster: servers + clients must be at most 250, got 15 + 236 = 251`},
-		{"cluster unknown field", "cluster: {servers: 3, server: 2}\n", `t.yaml:3:23: cluster.server: unknown field "server" (did you mean "servers"?); allowed in cluster: servers, clients`},
+		{"bootstrap_expect ok", "cluster: {servers: 3, bootstrap_expect: 3}\n", ""},
+		{"bootstrap_expect above servers", "cluster: {servers: 3, bootstrap_expect: 4}\n", `t.yaml:3:41: cluster.bootstrap_expect: must be between 1 and cluster.servers (3), got 4 (leave it out for a static bootstrap)`},
+		{"bootstrap_expect zero", "cluster: {servers: 3, bootstrap_expect: 0}\n", `t.yaml:3:41: cluster.bootstrap_expect: must be between 1 and cluster.servers (3), got 0 (leave it out for a static bootstrap)`},
+
+		// disk
+		{"disk ok", "disk: {write_latency: 2ms}\n", ""},
+		{"disk too slow", "disk: {write_latency: 2s}\n", `t.yaml:5:23: disk.write_latency: must be between 0s and 1s, got 2s`},
+		{"disk unknown field", "disk: {fsync: 2ms}\n", `t.yaml:5:8: disk.fsync: unknown field "fsync"; allowed in disk: write_latency`},
+		{"cluster unknown field", "cluster: {servers: 3, server: 2}\n", `t.yaml:3:23: cluster.server: unknown field "server" (did you mean "servers"?); allowed in cluster: servers, clients, bootstrap_expect`},
 
 		// network and loss
 		{"network omitted", "", ""},
@@ -123,8 +131,8 @@ func TestRules(t *testing.T) {
 		{"latency bad duration", "network: {latency: {dist: constant, mean: 2}}\n", `t.yaml:5:43: network.latency.mean: invalid duration "2": write a number with a unit, like 500ms, 10s or 2m`},
 
 		// structure
-		{"unknown top-level field", "faults: []\n", `t.yaml:5:1: faults: unknown field "faults"; allowed at the top level: name, description, seed, duration, cluster, network`},
-		{"unknown field, case", "Name: x\n", `t.yaml:5:1: Name: unknown field "Name" (did you mean "name"?); allowed at the top level: name, description, seed, duration, cluster, network`},
+		{"unknown top-level field", "faults: []\n", `t.yaml:5:1: faults: unknown field "faults"; allowed at the top level: name, description, seed, duration, cluster, network, disk`},
+		{"unknown field, case", "Name: x\n", `t.yaml:5:1: Name: unknown field "Name" (did you mean "name"?); allowed at the top level: name, description, seed, duration, cluster, network, disk`},
 		{"duplicate key", "duration: 10s\nduration: 20s\n", `t.yaml:5:1: duration: duplicate key "duration" (first written at line 4)`},
 		{"duplicate nested key", "cluster: {servers: 3, servers: 5}\n", `t.yaml:3:23: cluster.servers: duplicate key "servers" (first written at line 3)`},
 		{"non-string key", "1: x\n", `t.yaml:5:1: keys must be field names, found integer 1`},

@@ -23,6 +23,9 @@ type Scenario struct {
 	Cluster Cluster `yaml:"cluster" json:"cluster"`
 	// Network is the healthy network every link starts with. Optional.
 	Network Network `yaml:"network" json:"network"`
+	// Disk models each server's disk, where raft keeps its log, state and snapshots.
+	// Optional.
+	Disk Disk `yaml:"disk" json:"disk"`
 }
 
 // Cluster is the cluster's shape.
@@ -33,6 +36,11 @@ type Cluster struct {
 	// Clients is the number of client agents (gossip only), 0 to MaxClients, with
 	// Servers+Clients at most MaxNodes.
 	Clients int `yaml:"clients" json:"clients"`
+	// BootstrapExpect, when set, makes servers find each other through gossip and
+	// bootstrap raft once this many servers are seen, as Consul's bootstrap_expect; the
+	// servers then start in a random order. Zero means a static bootstrap: every server
+	// starts as a voter of one configuration. 1 to Servers.
+	BootstrapExpect int `yaml:"bootstrap_expect" json:"bootstrap_expect,omitempty"`
 }
 
 // Network is the default behaviour of every link between two NICs.
@@ -72,3 +80,10 @@ const (
 	DistNormal      = "normal"
 	DistExponential = "exponential"
 )
+
+// Disk models the servers' disks.
+type Disk struct {
+	// WriteLatency is the modeled fsync cost of every durable write (raft log append,
+	// stable-state update, snapshot), paid in virtual time. Zero means free writes.
+	WriteLatency Duration `yaml:"write_latency" json:"write_latency,omitempty"`
+}

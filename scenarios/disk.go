@@ -1,0 +1,13 @@
+package scenarios
+
+import "time"
+
+// MaxWriteLatency bounds disk.write_latency: a second per fsync is a broken disk already.
+const MaxWriteLatency = Duration(time.Second)
+
+// checkDisk checks the disk model.
+func checkDisk(c *checker, s *Scenario) {
+	if d := s.Disk.WriteLatency; d < 0 || d > MaxWriteLatency {
+		c.errorf("disk.write_latency", "must be between 0s and %s, got %s", MaxWriteLatency, d)
+	}
+}
