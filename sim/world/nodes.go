@@ -10,6 +10,7 @@ import (
 
 	"github.com/consim/consim/netmodel"
 	"github.com/consim/consim/node"
+	"github.com/consim/consim/sim/disk"
 	"github.com/consim/consim/sim/event"
 )
 
@@ -19,11 +20,13 @@ type simNode struct {
 	addr   string
 	server bool
 	host   *netmodel.Host
+	disk   *disk.Disk // servers only; outlives the agent across crashes
 	agent  *node.Agent
 }
 
 func (n *simNode) gossipAddr() string { return net.JoinHostPort(n.addr, strconv.Itoa(gossipPort)) }
 func (n *simNode) raftAddr() string   { return net.JoinHostPort(n.addr, strconv.Itoa(raftPort)) }
+func (n *simNode) httpAddr() string   { return net.JoinHostPort(n.addr, strconv.Itoa(httpPort)) }
 
 func (n *simNode) role() string {
 	if n.server {
@@ -48,6 +51,9 @@ func (w *World) addNodes() error {
 			return fmt.Errorf("world: add host %s: %w", n.name, err)
 		}
 		n.host = h
+		if n.server {
+			n.disk = disk.New(disk.Config{WriteLatency: w.spec.Scenario.Disk.WriteLatency.D()})
+		}
 	}
 	return nil
 }
@@ -83,13 +89,23 @@ func (w *World) start(n *simNode) error {
 	} else {
 		cfg.LogOutput = io.Discard
 	}
+	if cfg.HTTPListener, err = n.host.Listen(n.addr, httpPort); err != nil {
+		return fmt.Errorf("world: %s: http listener: %w", n.name, err)
+	}
+	cfg.Dial, cfg.RPCPort = n.host.DialContext, rpcPort
 	if n.server {
 		layer, err := netmodel.NewRaftLayer(n.host, n.addr, raftPort)
 		if err != nil {
 			return fmt.Errorf("world: %s: raft layer: %w", n.name, err)
 		}
+		if cfg.RPCListener, err = n.host.Listen(n.addr, rpcPort); err != nil {
+			return fmt.Errorf("world: %s: rpc listener: %w", n.name, err)
+		}
 		cfg.RaftLayer = layer
 		cfg.Bootstrap = w.voters()
+		// Fresh handles on the disk: after a crash the old ones are dead, and what the
+		// restarted server finds is what survived.
+		cfg.Stores = node.Stores{Log: n.disk.LogStore(), Stable: n.disk.StableStore(), Snapshot: n.disk.SnapshotStore()}
 	}
 	a, err := node.Start(cfg)
 	if err != nil {
@@ -103,14 +119,18 @@ func (w *World) start(n *simNode) error {
 // joinAll has every agent join the gossip pool through the first server. A failed join
 // is behaviour of the system under test: it is recorded, not fatal.
 func (w *World) joinAll() {
-	seed := w.nodes[0]
 	for _, n := range w.nodes[1:] {
-		ev := event.Event{Type: event.Join, Node: n.name, Addr: seed.gossipAddr()}
-		if _, err := n.agent.Join(seed.gossipAddr()); err != nil {
-			ev.Reason = err.Error()
-		}
-		w.emit.emit(ev)
+		w.join(n, w.nodes[0])
 	}
+}
+
+// join has n join the gossip pool through via, and records the attempt.
+func (w *World) join(n, via *simNode) {
+	ev := event.Event{Type: event.Join, Node: n.name, Addr: via.gossipAddr()}
+	if _, err := n.agent.Join(via.gossipAddr()); err != nil {
+		ev.Reason = err.Error()
+	}
+	w.emit.emit(ev)
 }
 
 // observer turns the agents' state changes into events.

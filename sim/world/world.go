@@ -14,10 +14,14 @@ import (
 	"github.com/consim/consim/sim/runspec"
 )
 
-// Ports every agent uses, as in Consul: raft on 8300, Serf LAN gossip on 8301.
+// Ports every agent uses. Raft, gossip and HTTP as in Consul (8300, 8301, 8500); the
+// server RPC that Consul multiplexes onto 8300 has a port of its own here (8303), so raft
+// traffic and forwarded requests stay apart.
 const (
 	raftPort   = 8300
 	gossipPort = 8301
+	rpcPort    = 8303
+	httpPort   = 8500
 )
 
 // tickInterval is how often a tick event reports progress and network counters.
