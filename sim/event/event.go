@@ -21,6 +21,11 @@ const (
 	NodeDown Type = "node_down"
 	// RaftState says a server's raft state changed (follower, candidate, leader, shutdown).
 	RaftState Type = "raft_state"
+	// RaftProgress reports a server's commit, applied and last log index, at most once a
+	// second and only when they moved.
+	RaftProgress Type = "raft_progress"
+	// RaftConfig reports a server's raft configuration (its voters) when it changes.
+	RaftConfig Type = "raft_config"
 	// Member says how one node now sees one member (Node observes Member).
 	Member Type = "member"
 	// Tick is a periodic progress event with network counters.
@@ -58,9 +63,13 @@ type Event struct {
 	Role   string `json:"role,omitempty"`
 	Reason string `json:"reason,omitempty"`
 
-	// Raft (raft_state).
-	State string `json:"state,omitempty"`
-	Term  uint64 `json:"term,omitempty"`
+	// Raft (raft_state, raft_progress, raft_config).
+	State        string   `json:"state,omitempty"`
+	Term         uint64   `json:"term,omitempty"`
+	CommitIndex  uint64   `json:"commit_index,omitempty"`
+	AppliedIndex uint64   `json:"applied_index,omitempty"`
+	LastIndex    uint64   `json:"last_index,omitempty"`
+	Voters       []string `json:"voters,omitempty"`
 
 	// Membership (member): Node's view of Member.
 	Member string `json:"member,omitempty"`

@@ -22,6 +22,8 @@ type simNode struct {
 	host   *netmodel.Host
 	disk   *disk.Disk // servers only; outlives the agent across crashes
 	agent  *node.Agent
+
+	reported node.RaftProgress // last raft_progress/raft_config reported
 }
 
 func (n *simNode) gossipAddr() string { return net.JoinHostPort(n.addr, strconv.Itoa(gossipPort)) }

@@ -81,6 +81,7 @@ func (w *World) runUntil(end time.Duration) {
 		if next == end {
 			return
 		}
+		w.reportRaft()
 		w.emit.emit(event.Event{Type: event.Tick, Alive: w.alive(), Leaders: w.leaders(), Net: w.netStats()})
 	}
 }
