@@ -2,6 +2,7 @@ package node
 
 import (
 	"errors"
+	"net"
 	"net/http"
 	"time"
 
@@ -44,17 +45,23 @@ func (a *Agent) startAPI() *agentAPI {
 	return api
 }
 
-// stop closes the listeners and every connection, in flight or idle.
+// stop closes the listeners and every connection, in flight or idle. A listener that
+// is already closed (the host crashed under it) is not an error.
 func (api *agentAPI) stop() error {
 	if api == nil {
 		return nil
 	}
 	var errs []error
+	keep := func(err error) {
+		if err != nil && !errors.Is(err, net.ErrClosed) {
+			errs = append(errs, err)
+		}
+	}
 	if api.httpSrv != nil {
-		errs = append(errs, api.httpSrv.Close())
+		keep(api.httpSrv.Close())
 	}
 	if api.rpcSrv != nil {
-		errs = append(errs, api.rpcSrv.close())
+		keep(api.rpcSrv.close())
 	}
 	api.rpc.close()
 	return errors.Join(errs...)
