@@ -5,16 +5,18 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/hashicorp/memberlist"
 	"github.com/hashicorp/raft"
+
+	"github.com/consim/consim/node/serf"
 )
 
-// Agent is one running node: gossip always, raft when it is a server.
+// Agent is one running node: gossip (the Serf layer over memberlist) always, raft when
+// it is a server.
 type Agent struct {
-	cfg Config
-	ml  *memberlist.Memberlist
-	srv *server   // nil on client agents
-	api *agentAPI // nil without listeners
+	cfg  Config
+	serf *serf.Serf
+	srv  *server   // nil on client agents
+	api  *agentAPI // nil without listeners
 }
 
 // Start validates cfg and starts the agent's gossip and, for a server, raft.
@@ -28,16 +30,22 @@ func Start(cfg Config) (*Agent, error) {
 	}
 	a := &Agent{cfg: cfg}
 	var err error
-	if a.ml, err = createMemberlist(&cfg, obs); err != nil {
+	if a.serf, err = createSerf(&cfg, obs); err != nil {
 		return nil, err
 	}
 	if cfg.Server {
 		if a.srv, err = startServer(&cfg, obs); err != nil {
-			a.ml.Shutdown()
+			a.serf.Shutdown()
 			return nil, err
 		}
 	}
 	a.api = a.startAPI()
+	if a.srv != nil {
+		if cfg.BootstrapExpect > 0 {
+			go a.bootstrapLoop(cfg.BootstrapExpect, a.srv.done)
+		}
+		go a.reconcileLoop(a.srv.done)
+	}
 	return a, nil
 }
 
@@ -47,17 +55,8 @@ func (a *Agent) Name() string { return a.cfg.Name }
 // IsServer says whether the agent runs raft.
 func (a *Agent) IsServer() bool { return a.srv != nil }
 
-// Join contacts the given gossip addresses ("ip:port") and returns how many answered.
-func (a *Agent) Join(addrs ...string) (int, error) {
-	n, err := a.ml.Join(addrs)
-	if err != nil {
-		return n, fmt.Errorf("node %s: join %v: %w", a.cfg.Name, addrs, err)
-	}
-	return n, nil
-}
-
 // AliveMembers is the number of members this agent currently sees alive, itself included.
-func (a *Agent) AliveMembers() int { return a.ml.NumMembers() }
+func (a *Agent) AliveMembers() int { return a.serf.NumAlive() }
 
 // RaftState returns the server's raft state name and term ("", 0 on a client).
 func (a *Agent) RaftState() (string, uint64) {
@@ -95,7 +94,8 @@ func (a *Agent) Raft() *raft.Raft {
 	return a.srv.raft
 }
 
-// Shutdown stops raft and gossip without a leave message, as a crash would look to peers.
+// Shutdown stops raft and gossip without a leave message, as a crash would look to peers
+// (call Leave first for a graceful exit).
 // Like raft's and memberlist's own, it may be called more than once.
 func (a *Agent) Shutdown() error {
 	var errs []error
@@ -107,8 +107,8 @@ func (a *Agent) Shutdown() error {
 			errs = append(errs, fmt.Errorf("node %s: raft shutdown: %w", a.cfg.Name, err))
 		}
 	}
-	if err := a.ml.Shutdown(); err != nil {
-		errs = append(errs, fmt.Errorf("node %s: memberlist shutdown: %w", a.cfg.Name, err))
+	if err := a.serf.Shutdown(); err != nil {
+		errs = append(errs, fmt.Errorf("node %s: gossip shutdown: %w", a.cfg.Name, err))
 	}
 	return errors.Join(errs...)
 }

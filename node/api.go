@@ -7,12 +7,15 @@ import (
 	"time"
 
 	"github.com/hashicorp/raft"
+
+	"github.com/consim/consim/node/serf"
 )
 
 // agentAPI is what an agent serves to the outside: the HTTP API and, on a server, the
 // RPC other agents forward to. Both sit on a kvService that knows where requests go.
 type agentAPI struct {
 	kv      kvService
+	events  *eventRing
 	rpc     *rpcClient
 	rpcSrv  *rpcServer
 	httpSrv *http.Server
@@ -24,7 +27,8 @@ func (a *Agent) startAPI() *agentAPI {
 	if c.HTTPListener == nil && c.RPCListener == nil {
 		return nil
 	}
-	api := &agentAPI{rpc: newRPCClient(c.Dial)}
+	api := &agentAPI{rpc: newRPCClient(c.Dial), events: &eventRing{}}
+	a.AddHandler(serf.HandlerSpec{Name: "http-event-list", Filter: "user", Handler: api.events, Internal: true})
 	if a.srv != nil {
 		api.kv = &serverKV{self: raft.ServerID(c.Name), srv: a.srv, rpc: api.rpc, rpcPort: c.RPCPort}
 		if c.RPCListener != nil {
@@ -38,6 +42,12 @@ func (a *Agent) startAPI() *agentAPI {
 		mux.Handle("/v1/kv/", wrap(kvEndpoint(api.kv)))
 		mux.Handle("/v1/status/leader", wrap(statusLeader(api.kv), http.MethodGet))
 		mux.Handle("/v1/status/peers", wrap(statusPeers(api.kv), http.MethodGet))
+		mux.Handle("/v1/agent/self", wrap(a.agentSelf, http.MethodGet))
+		mux.Handle("/v1/agent/members", wrap(a.agentMembers, http.MethodGet))
+		mux.Handle("/v1/agent/join/", wrap(a.agentJoin, http.MethodPut))
+		mux.Handle("/v1/agent/leave", wrap(a.agentLeave, http.MethodPut))
+		mux.Handle("/v1/event/fire/", wrap(a.eventFire, http.MethodPut))
+		mux.Handle("/v1/event/list", wrap(a.eventList, http.MethodGet))
 		mux.HandleFunc("/", notFound)
 		api.httpSrv = &http.Server{Handler: mux, ReadHeaderTimeout: 30 * time.Second}
 		go api.httpSrv.Serve(c.HTTPListener)

@@ -5,11 +5,14 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math/rand"
 	"net"
 	"time"
 
 	"github.com/hashicorp/memberlist"
 	"github.com/hashicorp/raft"
+
+	"github.com/consim/consim/node/serf"
 )
 
 // Config is everything an agent needs from outside. The agent never mutates it.
@@ -25,12 +28,39 @@ type Config struct {
 	Transport memberlist.NodeAwareTransport
 	// Profile picks memberlist's timing defaults: "lan" (default), "wan" or "local".
 	Profile string
+	// Tags are the agent's initial gossip tags, carried in memberlist's node meta (at
+	// most 512 bytes encoded). This is how Consul's servers advertise themselves
+	// (role, the datacenter, ports) and how clients find them. The agent adds
+	// role=server or role=client (TagRole) unless Tags sets a role.
+	Tags map[string]string
+	// Gossip tunes the Serf layer (event size limit, coalescing, reap timeouts, replay);
+	// zero fields take serf.DefaultOptions.
+	Gossip serf.Options
+	// Handlers are event handlers registered before the agent starts, so they see its
+	// own join; Agent.AddHandler adds more later.
+	Handlers []serf.HandlerSpec
+	// Rand drives the gossip layer's own random choices (query IDs, relays,
+	// reconnects); nil means the global source. A simulation passes a seeded one.
+	Rand *rand.Rand
+	// GossipObserver hears every record of the gossip layer (member changes, tags,
+	// suspicion, user events, queries, handler invocations); nil means nobody.
+	GossipObserver serf.Observer
+	// DisableGossipCompression turns memberlist's LZW compression of packets and
+	// push-pull streams off. A simulation sets it: its network models latency and loss,
+	// not bandwidth, and memberlist sizes gossip packets before compressing them, so
+	// compression changes no outcome there, only byte counts, while it costs about a
+	// quarter of the guest's CPU.
+	DisableGossipCompression bool
 
 	// Server makes the agent a raft voter with a state machine. The fields below are
 	// used only by servers.
 	Server bool
 	// RaftLayer carries raft's RPCs; raft's own NetworkTransport runs over it.
 	RaftLayer raft.StreamLayer
+	// BootstrapExpect, if positive, makes this server bootstrap raft itself once it sees
+	// that many servers (with the same expect) through gossip, as Consul's
+	// bootstrap_expect; use it instead of Bootstrap.
+	BootstrapExpect int
 	// Bootstrap, if not empty, is the initial voter set this server bootstraps with.
 	Bootstrap []raft.Server
 	// Stores hold raft's log, stable state and snapshots; zero values mean in-memory.
@@ -71,6 +101,8 @@ func (c *Config) validate() error {
 		return fmt.Errorf("node %s: config: Transport is required (memberlist would bind real sockets without one)", c.Name)
 	case c.Server && c.RaftLayer == nil:
 		return fmt.Errorf("node %s: config: a server needs a RaftLayer", c.Name)
+	case c.BootstrapExpect > 0 && len(c.Bootstrap) > 0:
+		return fmt.Errorf("node %s: config: BootstrapExpect and Bootstrap are two ways to bootstrap: use one", c.Name)
 	case (c.HTTPListener != nil || c.RPCListener != nil) && (c.Dial == nil || c.RPCPort == 0):
 		return fmt.Errorf("node %s: config: the HTTP API and RPC need Dial and RPCPort", c.Name)
 	}

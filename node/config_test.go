@@ -92,13 +92,13 @@ func TestProfileSelectsMemberlistDefaults(t *testing.T) {
 		{"local", timing{time.Second, 100 * time.Millisecond, 15 * time.Second, time.Second, 3}},
 	} {
 		var tr memberlist.NodeAwareTransport = &netmodel.MemberlistTransport{}
-		mc := newMemberlistConfig(&Config{Name: "a", Addr: "127.0.0.1", GossipPort: 7946, Profile: tc.profile, Transport: tr}, nil)
+		mc := newMemberlistConfig(&Config{Name: "a", Addr: "127.0.0.1", GossipPort: 7946, Profile: tc.profile, Transport: tr})
 		got := timing{mc.ProbeInterval, mc.GossipInterval, mc.PushPullInterval, mc.TCPTimeout, mc.SuspicionMult}
 		if got != tc.want {
 			t.Errorf("profile %q: timing %+v, want %+v", tc.profile, got, tc.want)
 		}
 		if mc.Name != "a" || mc.AdvertiseAddr != "127.0.0.1" || mc.AdvertisePort != 7946 || mc.Transport != tr ||
-			mc.LogOutput != nil || mc.Logger == nil {
+			mc.LogOutput != nil {
 			t.Errorf("profile %q: identity, transport or logger not carried over: %+v", tc.profile, mc)
 		}
 	}

@@ -2,13 +2,19 @@ package node
 
 import (
 	"fmt"
+	"maps"
+	"net"
+	"strconv"
 
 	"github.com/hashicorp/memberlist"
+
+	"github.com/consim/consim/node/serf"
 )
 
 // newMemberlistConfig builds memberlist's configuration on top of the chosen profile's
-// defaults (Lifeguard included), always over the caller's transport.
-func newMemberlistConfig(c *Config, events memberlist.EventDelegate) *memberlist.Config {
+// defaults (Lifeguard included), always over the caller's transport. The Serf layer
+// sets the name, delegates and logger.
+func newMemberlistConfig(c *Config) *memberlist.Config {
 	var mc *memberlist.Config
 	switch c.Profile {
 	case "wan":
@@ -22,40 +28,64 @@ func newMemberlistConfig(c *Config, events memberlist.EventDelegate) *memberlist
 	mc.Transport = c.Transport
 	mc.AdvertiseAddr = c.Addr
 	mc.AdvertisePort = c.GossipPort
-	mc.Events = events
-	_, mc.Logger = loggers(c.Name, c.LogOutput)
+	mc.EnableCompression = !c.DisableGossipCompression
 	mc.LogOutput = nil
 	return mc
 }
 
-// memberEvents turns memberlist's notifications into Observer calls.
-type memberEvents struct {
-	self string
-	obs  Observer
-}
-
-var _ memberlist.EventDelegate = (*memberEvents)(nil)
-
-func (e *memberEvents) NotifyJoin(n *memberlist.Node) {
-	e.obs.MemberStatus(e.self, n.Name, StatusAlive, n.Address())
-}
-
-func (e *memberEvents) NotifyLeave(n *memberlist.Node) {
-	status := StatusFailed
-	if n.State == memberlist.StateLeft {
-		status = StatusLeft
+// createSerf starts the agent's gossip: the Serf layer over memberlist.
+func createSerf(c *Config, obs Observer) (*serf.Serf, error) {
+	tags := maps.Clone(c.Tags)
+	if tags == nil {
+		tags = map[string]string{}
 	}
-	e.obs.MemberStatus(e.self, n.Name, status, n.Address())
-}
-
-// NotifyUpdate fires for metadata changes; tags arrive with the Serf layer.
-func (e *memberEvents) NotifyUpdate(*memberlist.Node) {}
-
-// createMemberlist starts gossip for the agent.
-func createMemberlist(c *Config, obs Observer) (*memberlist.Memberlist, error) {
-	ml, err := memberlist.Create(newMemberlistConfig(c, &memberEvents{self: c.Name, obs: obs}))
+	if _, ok := tags[TagRole]; !ok {
+		tags[TagRole] = RoleClient
+		if c.Server {
+			tags[TagRole] = RoleServer
+		}
+	}
+	if c.Server {
+		// What other agents need to reach this server, as Consul's server tags: its RPC
+		// port, its raft port, and the bootstrap_expect it was started with.
+		if c.RPCPort != 0 {
+			tags[TagPort] = strconv.Itoa(c.RPCPort)
+		}
+		if _, port, err := net.SplitHostPort(c.RaftLayer.Addr().String()); err == nil {
+			tags[TagRaftPort] = port
+		}
+		if c.BootstrapExpect > 0 {
+			tags[TagExpect] = strconv.Itoa(c.BootstrapExpect)
+		}
+	}
+	s, err := serf.Create(serf.Config{
+		Name:       c.Name,
+		Tags:       tags,
+		Memberlist: newMemberlistConfig(c),
+		Options:    c.Gossip,
+		Handlers:   c.Handlers,
+		Rand:       c.Rand,
+		Observer:   &gossipObserver{obs: obs, next: c.GossipObserver},
+		LogOutput:  c.LogOutput,
+	})
 	if err != nil {
-		return nil, fmt.Errorf("node %s: memberlist: %w", c.Name, err)
+		return nil, fmt.Errorf("node %s: %w", c.Name, err)
 	}
-	return ml, nil
+	return s, nil
+}
+
+// gossipObserver turns the Serf layer's member status records into Observer calls and
+// passes every record on to the GossipObserver, if there is one.
+type gossipObserver struct {
+	obs  Observer
+	next serf.Observer
+}
+
+func (g *gossipObserver) Observe(r serf.Record) {
+	if r.Kind == serf.RecordMember {
+		g.obs.MemberStatus(r.Self, r.Member.Name, Status(r.Member.Status.String()), r.Member.Address())
+	}
+	if g.next != nil {
+		g.next.Observe(r)
+	}
 }

@@ -147,6 +147,7 @@ type cluster struct {
 	t      *testing.T
 	net    *netmodel.Network
 	rec    *recorder
+	gossip *gossipLog
 	agents []*testAgent // servers first, then clients
 	start  time.Time
 }
@@ -172,7 +173,7 @@ func newClusterWith(t *testing.T, seed int64, servers, clients int, hook func(*t
 	if err != nil {
 		t.Fatal(err)
 	}
-	c := &cluster{t: t, net: n, rec: newRecorder(), start: time.Now()}
+	c := &cluster{t: t, net: n, rec: newRecorder(), gossip: newGossipLog(), start: time.Now()}
 	for i := 1; i <= servers; i++ {
 		c.agents = append(c.agents, &testAgent{name: fmt.Sprintf("server-%d", i), addr: fmt.Sprintf("127.0.1.%d", i), server: true})
 	}
@@ -212,6 +213,8 @@ func newClusterWith(t *testing.T, seed int64, servers, clients int, hook func(*t
 			Server:     a.server,
 			Observer:   c.rec,
 			LogOutput:  a.log,
+			// Every record of the gossip layer, for the gossip tests (gossip_test.go).
+			GossipObserver: c.gossip,
 		}
 		if a.server {
 			if cfg.RaftLayer, err = netmodel.NewRaftLayer(a.host, a.addr, testRaftPort); err != nil {
@@ -314,7 +317,7 @@ func (c *cluster) shutdown() {
 }
 
 // lanConfig is the memberlist configuration the test agents run with (LAN profile).
-var lanConfig = newMemberlistConfig(&Config{}, nil)
+var lanConfig = newMemberlistConfig(&Config{})
 
 // drainMemberlist sleeps past every timer a shut-down LAN-profile memberlist may still
 // have goroutines waiting on.
@@ -384,8 +387,8 @@ func (c *cluster) notAllAlive() string {
 	for _, self := range live {
 		if n := self.agent.AliveMembers(); n != len(live) {
 			var names []string
-			for _, m := range self.agent.ml.Members() {
-				names = append(names, m.Name)
+			for _, m := range self.agent.Members() {
+				names = append(names, m.Name+"="+m.Status.String())
 			}
 			var evs []memberEvent
 			for _, e := range c.rec.memberEvents() {

@@ -1,11 +1,14 @@
 package node
 
 // Observer is told about the agent's state changes as they happen. Calls come from
-// memberlist's and raft's goroutines; an implementation must be safe for concurrent use
-// and must not block (memberlist holds locks while it notifies).
+// memberlist's, the Serf layer's and raft's goroutines; an implementation must be safe
+// for concurrent use and must not block (memberlist holds locks while it notifies).
+// Everything else the gossip layer sees (tags, suspicion, user events, queries, handler
+// invocations) goes to Config.GossipObserver.
 type Observer interface {
 	// MemberStatus says that this agent (self) now sees member with the given status
-	// (one of the Status constants) at addr.
+	// (one of the Status constants) at addr. A gracefully leaving member goes alive,
+	// leaving, left; a crashed one alive, failed.
 	MemberStatus(self, member string, status Status, addr string)
 	// RaftState says that this server's raft state changed, in the given term.
 	RaftState(self string, state string, term uint64)
@@ -16,9 +19,10 @@ type Status string
 
 // Member statuses.
 const (
-	StatusAlive  Status = "alive"
-	StatusFailed Status = "failed"
-	StatusLeft   Status = "left"
+	StatusAlive   Status = "alive"
+	StatusLeaving Status = "leaving"
+	StatusFailed  Status = "failed"
+	StatusLeft    Status = "left"
 )
 
 // nopObserver is used when Config.Observer is nil.

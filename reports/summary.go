@@ -36,6 +36,15 @@ type Summary struct {
 	Clients        int       `json:"clients"`
 	FinalLeaders   []string  `json:"final_leaders"`
 	Net            event.Net `json:"net"`
+
+	// Workload is what the workload clients did (absent without a workload).
+	Workload *Workload `json:"workload,omitempty"`
+
+	// UserEvents judges user-event delivery (gossip.go); absent when no user event was
+	// fired.
+	UserEvents *checker.UserEventStats `json:"user_events,omitempty"`
+	// Queries counts queries and their answers (absent without any query).
+	Queries *checker.QueryStats `json:"queries,omitempty"`
 }
 
 // NewSummary summarizes a run from its stream; wall is the wall time it took (zero when
@@ -68,6 +77,8 @@ func NewSummary(events []event.Event, stream []byte, wall time.Duration) Summary
 	if wall > 0 {
 		s.Speedup = round3(s.VirtualSeconds / wall.Seconds())
 	}
+	s.Workload = NewWorkload(events)
+	s.UserEvents, s.Queries = gossipStats(events)
 	if at, ok := checker.Convergence(events); ok {
 		v := round3(at.Seconds())
 		s.ConvergedAtSeconds = &v

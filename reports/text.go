@@ -30,6 +30,10 @@ func WriteText(w io.Writer, s Summary) {
 	dropped := n.PacketsDropped()
 	fmt.Fprintf(w, "network    %d packets sent, %d delivered, %d dropped; %d streams, %d stream bytes\n",
 		n.PacketsSent, n.PacketsDelivered, dropped, n.StreamsOpened, n.StreamBytes)
+	writeGossip(w, s)
+	if s.Workload != nil {
+		writeWorkload(w, s.Workload)
+	}
 }
 
 func count(n int, noun string) string {

@@ -280,6 +280,9 @@ func describeType(t reflect.Type) string {
 	if t == reflect.TypeFor[Duration]() {
 		return "a duration (like 500ms or 10s)"
 	}
+	if t == reflect.TypeFor[Rate]() {
+		return "a rate (like 50/s or 30/m)"
+	}
 	switch t.Kind() {
 	case reflect.Struct, reflect.Map:
 		return "a mapping"

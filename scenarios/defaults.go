@@ -15,6 +15,8 @@ func DefaultLatency() Latency {
 //
 //	seed             DefaultSeed (1)
 //	network.latency  DefaultLatency() (constant 1ms)
+//	workload.*       when a workload is given: 1 client, rate 10/s, 8 keys, DefaultMix(),
+//	                 every read mode, via any, timeout 5s (see docs/scenarios.md)
 //
 // Zero stands for "not set": a seed of 0 becomes 1, which is why a file may not write
 // seed: 0. Parse calls ApplyDefaults; code that builds a Scenario in Go calls it itself.
@@ -25,5 +27,8 @@ func (s *Scenario) ApplyDefaults() {
 	}
 	if s.Network.Latency == (Latency{}) {
 		s.Network.Latency = DefaultLatency()
+	}
+	if s.Workload != nil {
+		s.Workload.applyDefaults()
 	}
 }

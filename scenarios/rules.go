@@ -33,6 +33,9 @@ var sections = []func(*checker, *Scenario){
 	checkCluster,
 	checkNetwork,
 	checkDisk,
+	checkWorkload,
+	checkGossip,
+	checkActions,
 }
 
 // Validate checks s against every rule of the scenario format and returns an *ErrorList

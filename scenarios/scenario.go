@@ -26,6 +26,15 @@ type Scenario struct {
 	// Disk models each server's disk, where raft keeps its log, state and snapshots.
 	// Optional.
 	Disk Disk `yaml:"disk" json:"disk"`
+	// Workload is the simulated KV clients that drive the cluster through its HTTP API
+	// and record every request. Optional: nil means no workload.
+	Workload *Workload `yaml:"workload" json:"workload,omitempty"`
+	// Gossip tunes every agent's Serf layer and declares event handlers (gossip.go).
+	// Optional: zero fields take the Serf layer's defaults.
+	Gossip Gossip `yaml:"gossip" json:"gossip,omitzero"`
+	// Actions are user events, queries, tag changes, leaves, joins, failures and
+	// force-leaves at given virtual times (actions.go). Optional.
+	Actions []Action `yaml:"actions" json:"actions,omitempty"`
 }
 
 // Cluster is the cluster's shape.
@@ -86,4 +95,34 @@ type Disk struct {
 	// WriteLatency is the modeled fsync cost of every durable write (raft log append,
 	// stable-state update, snapshot), paid in virtual time. Zero means free writes.
 	WriteLatency Duration `yaml:"write_latency" json:"write_latency,omitempty"`
+}
+
+// Workload is the simulated KV clients: processes on hosts of their own (127.0.9.N) that
+// call the agents' HTTP API, one request at a time (Think) or on a schedule (Rate), and
+// record each request as an op_call and an op_return event. Zero fields mean "not set";
+// ApplyDefaults fills them. Its rules and limits are in workload.go.
+type Workload struct {
+	// Clients is the number of workload client processes, 1 to MaxWorkloadClients.
+	Clients int `yaml:"clients" json:"clients,omitempty"`
+	// Rate makes each client an open loop: operations start at this rate, per client,
+	// whether earlier ones have returned or not. Excludes Think.
+	Rate Rate `yaml:"rate" json:"rate,omitempty"`
+	// Think makes each client a closed loop: one operation at a time, and this pause
+	// between the return of one and the call of the next. Excludes Rate.
+	Think Duration `yaml:"think" json:"think,omitempty"`
+	// Keys is the size of the key space, keys k0 to k(Keys-1), each picked uniformly.
+	Keys int `yaml:"keys" json:"keys,omitempty"`
+	// Mix weighs the kinds of operation.
+	Mix Mix `yaml:"mix" json:"mix"`
+	// ReadModes are the read modes a get picks from, uniformly.
+	ReadModes []string `yaml:"read_modes" json:"read_modes,omitempty"`
+	// Via says which agents the clients talk to: client i takes Via[(i-1) % len(Via)],
+	// resolved anew for every request.
+	Via []string `yaml:"via" json:"via,omitempty"`
+	// Timeout bounds each request; a request that times out has an unknown outcome.
+	Timeout Duration `yaml:"timeout" json:"timeout,omitempty"`
+	// Start is when the clients start, in virtual time (0: at once).
+	Start Duration `yaml:"start" json:"start,omitempty"`
+	// Stop is when the clients stop starting operations (0: at the end of the run).
+	Stop Duration `yaml:"stop" json:"stop,omitempty"`
 }

@@ -82,6 +82,56 @@ type Event struct {
 
 	// Trace (log): a raft, memberlist or node log line of Node.
 	Text string `json:"text,omitempty"`
+
+	// ---- Workload (op_call, op_return; see workload.go and docs/events.md) ----
+	// One KV request of a workload client. op_return also sets Status (ok, fail, unknown).
+	Client   string  `json:"client,omitempty"`    // workload client, "c1"
+	OpID     string  `json:"op_id,omitempty"`     // unique in the run, "c1-17"
+	Op       string  `json:"op,omitempty"`        // get, put, cas, delete
+	Key      string  `json:"key,omitempty"`       // the key, "k3"
+	Value    string  `json:"value,omitempty"`     // op_call: written (put, cas); op_return: read (get)
+	CASIndex *uint64 `json:"cas_index,omitempty"` // cas: the ModifyIndex required (0: create-only)
+	Mode     string  `json:"mode,omitempty"`      // get: default, consistent, stale
+	Via      string  `json:"via,omitempty"`       // the agent the request went to
+	ViaRole  string  `json:"via_role,omitempty"`  // its role then: leader, follower, candidate, client, down
+	// Set on op_return when the agent answered.
+	Code          int    `json:"code,omitempty"`            // HTTP status code
+	Found         *bool  `json:"found,omitempty"`           // get: whether the key existed
+	ModifyIndex   uint64 `json:"modify_index,omitempty"`    // get: the entry's ModifyIndex
+	Index         uint64 `json:"index,omitempty"`           // X-Consul-Index
+	KnownLeader   *bool  `json:"known_leader,omitempty"`    // X-Consul-KnownLeader
+	LastContactMS *int64 `json:"last_contact_ms,omitempty"` // X-Consul-LastContact
+	Consistency   string `json:"consistency,omitempty"`     // X-Consul-Effective-Consistency
+	Error         string `json:"error,omitempty"`           // why it failed or is unknown
+
+	// ---- Gossip (the Serf layer; see gossip.go and docs/events.md) ----
+	// member_update, node_up, tags_set: a node's tags.
+	Tags map[string]string `json:"tags,omitempty"`
+	// user_event_fired, user_event, query*, handler: the user event's or query's name,
+	// its origin and Lamport time.
+	Name   string `json:"name,omitempty"`
+	Origin string `json:"origin,omitempty"`
+	LTime  uint64 `json:"ltime,omitempty"`
+	// user_event_fired, query: name + payload bytes; query_response: the answer's bytes.
+	Size     int     `json:"size,omitempty"`
+	Coalesce bool    `json:"coalesce,omitempty"`
+	Filter   *Filter `json:"filter,omitempty"`
+	// user_event: delivered out of Lamport order, after waiting for a missing earlier
+	// event of its origin (gap) or after a later one (late).
+	Gap  bool `json:"gap,omitempty"`
+	Late bool `json:"late,omitempty"`
+	// query, query_*: the query's ID and timeout; query_end: what it collected.
+	QueryID   uint32 `json:"query_id,omitempty"`
+	Timeout   string `json:"timeout,omitempty"`
+	Acks      *int   `json:"acks,omitempty"`
+	Responses *int   `json:"responses,omitempty"`
+	// handler: which handler ran, for which event ("member-join", "user:deploy"), and
+	// the members of a member event.
+	Handler   string   `json:"handler,omitempty"`
+	EventName string   `json:"event,omitempty"`
+	Members   []string `json:"members,omitempty"`
+	// force_leave: whether the member was pruned.
+	Prune bool `json:"prune,omitempty"`
 }
 
 // Net is a snapshot of the virtual network's counters, as carried by tick and run_end.
@@ -89,9 +139,10 @@ type Net = netstats.Counters
 
 // Member statuses as carried by member events.
 const (
-	StatusAlive  = "alive"
-	StatusFailed = "failed"
-	StatusLeft   = "left"
+	StatusAlive   = "alive"
+	StatusLeaving = "leaving"
+	StatusFailed  = "failed"
+	StatusLeft    = "left"
 )
 
 // Node roles as carried by node_up events.

@@ -86,6 +86,7 @@ func (w *World) start(n *simNode) error {
 		Server:     n.server,
 		Observer:   observer{w.emit},
 	}
+	w.configureGossip(n, &cfg) // profile, tags, Serf options, handlers (gossip.go)
 	if w.spec.Trace {
 		cfg.LogOutput = &logWriter{e: w.emit, node: n.name}
 	} else {
@@ -104,7 +105,11 @@ func (w *World) start(n *simNode) error {
 			return fmt.Errorf("world: %s: rpc listener: %w", n.name, err)
 		}
 		cfg.RaftLayer = layer
-		cfg.Bootstrap = w.voters()
+		if expect := w.spec.Scenario.Cluster.BootstrapExpect; expect > 0 {
+			cfg.BootstrapExpect = expect
+		} else {
+			cfg.Bootstrap = w.voters()
+		}
 		// Fresh handles on the disk: after a crash the old ones are dead, and what the
 		// restarted server finds is what survived.
 		cfg.Stores = node.Stores{Log: n.disk.LogStore(), Stable: n.disk.StableStore(), Snapshot: n.disk.SnapshotStore()}
@@ -114,7 +119,7 @@ func (w *World) start(n *simNode) error {
 		return fmt.Errorf("world: start %s: %w", n.name, err)
 	}
 	n.agent = a
-	w.emit.emit(event.Event{Type: event.NodeUp, Node: n.name, Addr: n.addr, Role: n.role()})
+	w.emit.emit(event.Event{Type: event.NodeUp, Node: n.name, Addr: n.addr, Role: n.role(), Tags: a.Tags()})
 	return nil
 }
 

@@ -34,6 +34,8 @@ type World struct {
 	emit  *emitter
 	net   *netmodel.Network
 	nodes []*simNode // servers first, then clients, in name order
+
+	gossip gossipWorld // the scenario's actions and the agents' gossip setup (actions.go)
 }
 
 // Run builds the world from spec, runs it to the end and writes the stream to out.
@@ -51,13 +53,20 @@ func Run(spec runspec.Spec, out io.Writer) error {
 	if err := w.addNodes(); err != nil {
 		return err
 	}
-	for _, n := range w.nodes {
+	boot := w.bootTimes() // staggered within the first second (boot.go)
+	for i, n := range w.bootOrder() {
+		w.sleepUntil(boot[i])
 		if err := w.start(n); err != nil {
 			return err
 		}
 	}
 	w.joinAll()
+	stopWorkload, err := w.startWorkload()
+	if err != nil {
+		return err
+	}
 	w.runUntil(sc.Duration.D())
+	stopWorkload()
 	w.emit.emit(event.Event{Type: event.RunEnd, Alive: w.alive(), Leaders: w.leaders(), Net: w.netStats()})
 	return nil
 }
@@ -77,7 +86,7 @@ func (w *World) runUntil(end time.Duration) {
 			w.sleepUntil(d)
 			spin()
 		}
-		w.sleepUntil(next)
+		w.advance(next) // runs the scenario's actions on the way (actions.go)
 		if next == end {
 			return
 		}

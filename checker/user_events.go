@@ -1,0 +1,170 @@
+package checker
+
+import (
+	"math"
+	"slices"
+
+	"github.com/consim/consim/node/serf/filter"
+	"github.com/consim/consim/sim/event"
+)
+
+// UserEventStats judges user-event delivery from a stream: did every event reach every
+// member it was owed to, once, in Lamport order per origin, and how fast.
+//
+// A member is owed an event when it was up at the moment the event was fired, its tags
+// then matched the event's filter, and it stayed up to the end of the run (a member
+// that went down meanwhile may or may not have had it: it is not counted either way).
+type UserEventStats struct {
+	// Fired is the events fired; Rejected those the origin refused (too big, say).
+	Fired    int `json:"fired"`
+	Rejected int `json:"rejected"`
+	// Deliveries is every user_event line; ExpectedDeliveries the (event, member) pairs
+	// owed; Missing the owed pairs never delivered.
+	Deliveries         int `json:"deliveries"`
+	ExpectedDeliveries int `json:"expected_deliveries"`
+	Missing            int `json:"missing"`
+	// Unexpected counts deliveries to members that were not up at the fire time or
+	// whose tags did not match the filter: replays to late joiners (only expected with
+	// gossip.replay) or filter leaks.
+	Unexpected int `json:"unexpected"`
+	// Duplicates counts deliveries of an event a member had already delivered (since its
+	// last start); OutOfOrder deliveries of an event older than one already delivered
+	// from the same origin.
+	Duplicates int `json:"duplicates"`
+	OutOfOrder int `json:"out_of_order"`
+	// LatencyMS is the delivery latency (delivery time minus fire time) of first
+	// deliveries to members up at the fire time, origins included; nil without any.
+	LatencyMS *Percentiles `json:"latency_ms"`
+}
+
+// Percentiles summarizes a distribution (nearest-rank percentiles).
+type Percentiles struct {
+	P50 float64 `json:"p50"`
+	P99 float64 `json:"p99"`
+	Max float64 `json:"max"`
+}
+
+// NewPercentiles returns the percentiles of xs (any order), or nil for none.
+func NewPercentiles(xs []float64) *Percentiles {
+	if len(xs) == 0 {
+		return nil
+	}
+	s := slices.Clone(xs)
+	slices.Sort(s)
+	rank := func(p float64) float64 { return s[int(math.Ceil(p*float64(len(s))))-1] }
+	return &Percentiles{P50: rank(0.50), P99: rank(0.99), Max: s[len(s)-1]}
+}
+
+type userEventKey struct {
+	origin, name string
+	ltime        uint64
+}
+
+type firedEvent struct {
+	at       event.Time
+	eligible map[string]bool // up and matching at fire time
+}
+
+// UserEvents computes UserEventStats from a stream.
+func UserEvents(events []event.Event) UserEventStats {
+	var st UserEventStats
+	lastDown := map[string]event.Time{}
+	for _, ev := range events {
+		if ev.Type == event.NodeDown {
+			lastDown[ev.Node] = ev.T
+		}
+	}
+	up := map[string]bool{}
+	var upOrder []string // nodes in first-up order, for deterministic iteration
+	tags := map[string]map[string]string{}
+	starts := map[string]int{}
+	fired := map[userEventKey]*firedEvent{}
+	var order []userEventKey
+	type delivery struct {
+		key   userEventKey
+		node  string
+		start int
+	}
+	delivered := map[delivery]bool{}
+	owedDelivered := map[userEventKey]map[string]bool{}
+	type stream struct {
+		node, origin string
+		start        int
+	}
+	lastLTime := map[stream]uint64{}
+	var latencies []float64
+	for _, ev := range events {
+		switch ev.Type {
+		case event.NodeUp:
+			if _, seen := up[ev.Node]; !seen {
+				upOrder = append(upOrder, ev.Node)
+			}
+			up[ev.Node] = true
+			starts[ev.Node]++
+			tags[ev.Node] = ev.Tags
+		case event.NodeDown:
+			up[ev.Node] = false
+		case event.TagsSet:
+			if ev.Reason == "" {
+				tags[ev.Node] = ev.Tags
+			}
+		case event.UserEventFired:
+			if ev.Reason != "" {
+				st.Rejected++
+				continue
+			}
+			st.Fired++
+			k := userEventKey{ev.Node, ev.Name, ev.LTime}
+			f := &firedEvent{at: ev.T, eligible: map[string]bool{}}
+			var m *filter.Matcher
+			if ev.Filter != nil {
+				m, _ = filter.Filter{Nodes: ev.Filter.Nodes, Tags: ev.Filter.Tags}.Compile()
+			}
+			for _, n := range upOrder {
+				if up[n] && m.Match(n, tags[n]) {
+					f.eligible[n] = true
+				}
+			}
+			fired[k] = f
+			order = append(order, k)
+			owedDelivered[k] = map[string]bool{}
+		case event.UserEvent:
+			st.Deliveries++
+			k := userEventKey{ev.Origin, ev.Name, ev.LTime}
+			d := delivery{k, ev.Node, starts[ev.Node]}
+			if delivered[d] {
+				st.Duplicates++
+				continue
+			}
+			delivered[d] = true
+			s := stream{ev.Node, ev.Origin, starts[ev.Node]}
+			if last, ok := lastLTime[s]; ok && ev.LTime < last {
+				st.OutOfOrder++
+			}
+			lastLTime[s] = max(lastLTime[s], ev.LTime)
+			f := fired[k]
+			if f == nil || !f.eligible[ev.Node] {
+				st.Unexpected++
+				continue
+			}
+			if !owedDelivered[k][ev.Node] {
+				owedDelivered[k][ev.Node] = true
+				latencies = append(latencies, math.Round((ev.T-f.at).Seconds()*1e6)/1e3)
+			}
+		}
+	}
+	for _, k := range order {
+		f := fired[k]
+		for n := range f.eligible {
+			if down, ok := lastDown[n]; ok && down >= f.at {
+				continue // went down meanwhile: not owed
+			}
+			st.ExpectedDeliveries++
+			if !owedDelivered[k][n] {
+				st.Missing++
+			}
+		}
+	}
+	st.LatencyMS = NewPercentiles(latencies)
+	return st
+}

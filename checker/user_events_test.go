@@ -1,0 +1,98 @@
+package checker
+
+import (
+	"reflect"
+	"testing"
+	"time"
+
+	"github.com/consim/consim/sim/event"
+)
+
+func atMS(ms int) event.Time { return event.Time(time.Duration(ms) * time.Millisecond) }
+
+func up(ms int, node string, tags map[string]string) event.Event {
+	return event.Event{T: atMS(ms), Type: event.NodeUp, Node: node, Tags: tags}
+}
+
+func fire(ms int, node, name string, lt uint64) event.Event {
+	return event.Event{T: atMS(ms), Type: event.UserEventFired, Node: node, Name: name, LTime: lt}
+}
+
+func deliver(ms int, node, origin, name string, lt uint64) event.Event {
+	return event.Event{T: atMS(ms), Type: event.UserEvent, Node: node, Origin: origin, Name: name, LTime: lt}
+}
+
+var web = map[string]string{"role": "web"}
+var db = map[string]string{"role": "db"}
+
+// A good history: two events reach every member once, in order; a filtered one reaches
+// only web members; a member that crashed after a fire is not owed it.
+func TestUserEventsGoodHistory(t *testing.T) {
+	evs := []event.Event{
+		up(0, "a", web), up(0, "b", web), up(0, "c", db), up(0, "d", db),
+		fire(1000, "a", "deploy", 1), deliver(1000, "a", "a", "deploy", 1),
+		fire(1000, "a", "deploy", 2), deliver(1000, "a", "a", "deploy", 2),
+		deliver(1100, "b", "a", "deploy", 1), deliver(1150, "b", "a", "deploy", 2),
+		deliver(1200, "c", "a", "deploy", 1), deliver(1300, "c", "a", "deploy", 2),
+		{T: atMS(1250), Type: event.NodeDown, Node: "d", Reason: "crash"},
+		{T: atMS(2000), Type: event.UserEventFired, Node: "c", Name: "reindex", LTime: 3, Filter: &event.Filter{Tags: map[string]string{"role": "web"}}},
+		deliver(2100, "a", "c", "reindex", 3), deliver(2200, "b", "c", "reindex", 3),
+		{T: atMS(3000), Type: event.UserEventFired, Node: "a", Name: "huge", Reason: "too big"},
+	}
+	got := UserEvents(evs)
+	want := UserEventStats{
+		Fired: 3, Rejected: 1, Deliveries: 8, ExpectedDeliveries: 8, // 2 x {a, b, c} + 2 web
+		LatencyMS: &Percentiles{P50: 100, P99: 300, Max: 300},
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("got %+v %+v\nwant %+v %+v", got, got.LatencyMS, want, want.LatencyMS)
+	}
+}
+
+// A bad history: a missing delivery, a duplicate, an out-of-order pair, a filter leak
+// and a replay to a late joiner are each counted.
+func TestUserEventsBadHistory(t *testing.T) {
+	evs := []event.Event{
+		up(0, "a", web), up(0, "b", web), up(0, "c", db),
+		fire(1000, "a", "e", 1), fire(1000, "a", "e", 2),
+		deliver(1000, "a", "a", "e", 1), deliver(1000, "a", "a", "e", 2),
+		deliver(1100, "b", "a", "e", 2), deliver(1200, "b", "a", "e", 1), // out of order
+		deliver(1300, "b", "a", "e", 1), // duplicate
+		// c never delivers e@2: missing
+		deliver(1400, "c", "a", "e", 1),
+		{T: atMS(2000), Type: event.UserEventFired, Node: "a", Name: "w", LTime: 3, Filter: &event.Filter{Tags: map[string]string{"role": "web"}}},
+		deliver(2100, "b", "a", "w", 3), deliver(2100, "a", "a", "w", 3),
+		deliver(2200, "c", "a", "w", 3), // filter leak
+		up(3000, "late", db),
+		deliver(3100, "late", "a", "e", 1), // replayed to a late joiner
+	}
+	got := UserEvents(evs)
+	if got.Missing != 1 || got.Duplicates != 1 || got.OutOfOrder != 1 || got.Unexpected != 2 ||
+		got.ExpectedDeliveries != 8 || got.Deliveries != 10 || got.Fired != 3 {
+		t.Errorf("got %+v", got)
+	}
+}
+
+func TestPercentiles(t *testing.T) {
+	if NewPercentiles(nil) != nil {
+		t.Error("no samples must give nil")
+	}
+	var xs []float64
+	for i := 100; i >= 1; i-- {
+		xs = append(xs, float64(i))
+	}
+	if p := NewPercentiles(xs); *p != (Percentiles{P50: 50, P99: 99, Max: 100}) {
+		t.Errorf("got %+v", p)
+	}
+}
+
+func TestQueries(t *testing.T) {
+	evs := []event.Event{
+		{Type: event.Query, Node: "a"}, {Type: event.Query, Node: "a", Reason: "too big"},
+		{Type: event.QueryDelivered, Node: "b"}, {Type: event.QueryDelivered, Node: "c"},
+		{Type: event.QueryAck, Node: "a", Member: "b"}, {Type: event.QueryResponse, Node: "a", Member: "b"},
+	}
+	if got := Queries(evs); got != (QueryStats{Fired: 1, Rejected: 1, Delivered: 2, Acks: 1, Responses: 1}) {
+		t.Errorf("got %+v", got)
+	}
+}

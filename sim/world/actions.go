@@ -1,0 +1,188 @@
+package world
+
+import (
+	"maps"
+	"time"
+
+	"github.com/consim/consim/node/serf"
+	"github.com/consim/consim/scenarios"
+	"github.com/consim/consim/sim/event"
+)
+
+// advance lets the cluster run until virtual time until, running the scenario's actions
+// that fall due on the way, in order. Actions that block (leave, join, tags,
+// force-leave wait for gossip) run on goroutines of their own; what they change in the
+// world is applied here, on the main goroutine, when they are done.
+func (w *World) advance(until time.Duration) {
+	acts := w.spec.Scenario.Actions
+	if len(acts) == 0 {
+		w.sleepUntil(until) // exactly as before actions existed
+		return
+	}
+	if w.gossip.done == nil {
+		w.gossip.done = make(chan func(), len(acts))
+	}
+	for w.gossip.next < len(acts) && acts[w.gossip.next].At.D() <= until {
+		a := acts[w.gossip.next]
+		w.gossip.next++
+		w.waitUntil(a.At.D())
+		w.do(a)
+	}
+	w.waitUntil(until)
+}
+
+// waitUntil sleeps until virtual time t, applying completions of asynchronous actions
+// as they come.
+func (w *World) waitUntil(t time.Duration) {
+	for {
+		d := t - w.emit.now()
+		if d <= 0 {
+			return
+		}
+		timer := time.NewTimer(d)
+		select {
+		case f := <-w.gossip.done:
+			timer.Stop()
+			f()
+		case <-timer.C:
+			return
+		}
+	}
+}
+
+// node returns the node called name; the scenario was validated, so it exists.
+func (w *World) node(name string) *simNode {
+	for _, n := range w.nodes {
+		if n.name == name {
+			return n
+		}
+	}
+	panic("world: no node " + name + " (the scenario was validated)")
+}
+
+// do runs one action. A node that is not running (it is still leaving, say) is recorded
+// as the reason the action did nothing.
+func (w *World) do(a scenarios.Action) {
+	const notRunning = "not running"
+	switch {
+	case a.Event != nil:
+		e := a.Event
+		n := w.node(e.From)
+		if n.agent == nil {
+			w.emit.emit(event.Event{Type: event.UserEventFired, Node: n.name, Name: e.Name, Size: len(e.Name) + len(e.Payload), Reason: notRunning})
+			return
+		}
+		// The Serf layer records the event (user_event_fired), refused or not.
+		n.agent.FireEvent(e.Name, []byte(e.Payload), serf.EventOptions{Coalesce: e.Coalesce, Filter: e.To.Filter()})
+	case a.Query != nil:
+		q := a.Query
+		n := w.node(q.From)
+		if n.agent == nil {
+			w.emit.emit(event.Event{Type: event.Query, Node: n.name, Name: q.Name, Size: len(q.Name) + len(q.Payload), Reason: notRunning})
+			return
+		}
+		// Acks, answers and the end are recorded by the Serf layer as they come; the
+		// response's channels are buffered and need no reader.
+		n.agent.Query(q.Name, []byte(q.Payload), &serf.QueryParams{
+			Filter: q.To.Filter(), RequestAck: q.Ack, RelayFactor: uint8(q.Relay), Timeout: q.Timeout.D(),
+		})
+	case a.Tags != nil:
+		w.setTags(a.Tags)
+	case a.Leave != "":
+		w.leave(w.node(a.Leave))
+	case a.Fail != "":
+		w.crash(w.node(a.Fail))
+	case a.Join != nil:
+		w.joinAction(a.Join)
+	case a.ForceLeave != nil:
+		f := a.ForceLeave
+		n := w.node(f.From)
+		ev := event.Event{Type: event.ForceLeave, Node: n.name, Member: f.Member, Prune: f.Prune}
+		if n.agent == nil {
+			ev.Reason = notRunning
+			w.emit.emit(ev)
+			return
+		}
+		agent := n.agent
+		go func() {
+			if err := agent.ForceLeave(f.Member, f.Prune); err != nil {
+				ev.Reason = err.Error()
+			}
+			w.emit.emit(ev)
+		}()
+	}
+}
+
+// setTags applies a tags action: the new set is recorded at once, and gossiped by a
+// goroutine (SetTags waits for the broadcast).
+func (w *World) setTags(t *scenarios.TagsAction) {
+	n := w.node(t.Node)
+	if n.agent == nil {
+		w.emit.emit(event.Event{Type: event.TagsSet, Node: n.name, Reason: "not running"})
+		return
+	}
+	tags := n.agent.Tags()
+	maps.Copy(tags, t.Set)
+	for _, k := range t.Delete {
+		delete(tags, k)
+	}
+	w.emit.emit(event.Event{Type: event.TagsSet, Node: n.name, Tags: tags})
+	agent := n.agent
+	go func() {
+		if err := agent.SetTags(tags); err != nil {
+			w.emit.emit(event.Event{Type: event.TagsSet, Node: n.name, Tags: tags, Reason: err.Error()})
+		}
+	}()
+}
+
+// leave has n leave gracefully: leave now, node_down (reason leave) once its leave
+// intent and memberlist's leave have gone out and the agent is shut down.
+func (w *World) leave(n *simNode) {
+	if n.agent == nil {
+		w.emit.emit(event.Event{Type: event.Leave, Node: n.name, Reason: "not running"})
+		return
+	}
+	w.emit.emit(event.Event{Type: event.Leave, Node: n.name})
+	agent := n.agent
+	go func() {
+		err := agent.Leave()
+		w.gossip.done <- func() {
+			agent.Shutdown()
+			if n.agent == agent {
+				n.agent = nil
+			}
+			ev := event.Event{Type: event.NodeDown, Node: n.name, Reason: event.ReasonLeave}
+			if err != nil {
+				ev.Error = err.Error()
+			}
+			w.emit.emit(ev)
+		}
+	}()
+}
+
+// joinAction has a node join through another one (a node name or an ip:port). A node
+// that is down (it left or failed) is started again first, on the same disk.
+func (w *World) joinAction(j *scenarios.JoinAction) {
+	n := w.node(j.Node)
+	addr := j.Via
+	for _, v := range w.nodes {
+		if v.name == j.Via {
+			addr = v.gossipAddr()
+		}
+	}
+	if n.agent == nil {
+		n.host.Restart()
+		if err := w.start(n); err != nil {
+			w.emit.emit(event.Event{Type: event.Join, Node: n.name, Addr: addr, Reason: err.Error()})
+			return
+		}
+	}
+	agent := n.agent
+	go func() {
+		ev := event.Event{Type: event.Join, Node: n.name, Addr: addr}
+		if _, err := agent.Join(addr); err != nil {
+			ev.Reason = err.Error()
+		}
+		w.emit.emit(ev)
+	}()
+}
