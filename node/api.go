@@ -42,6 +42,7 @@ func (a *Agent) startAPI() *agentAPI {
 		mux.Handle("/v1/kv/", wrap(kvEndpoint(api.kv)))
 		mux.Handle("/v1/status/leader", wrap(statusLeader(api.kv), http.MethodGet))
 		mux.Handle("/v1/status/peers", wrap(statusPeers(api.kv), http.MethodGet))
+		mux.Handle("/v1/operator/raft/peer", wrap(operatorRaftPeer(api.kv), http.MethodDelete))
 		mux.Handle("/v1/agent/self", wrap(a.agentSelf, http.MethodGet))
 		mux.Handle("/v1/agent/members", wrap(a.agentMembers, http.MethodGet))
 		mux.Handle("/v1/agent/join/", wrap(a.agentJoin, http.MethodPut))

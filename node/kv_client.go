@@ -50,3 +50,7 @@ func (c *clientKV) statusPeers(ctx context.Context) ([]string, error) {
 	var peers []string
 	return peers, c.call(ctx, "Status.Peers", struct{}{}, &peers)
 }
+
+func (c *clientKV) removePeer(ctx context.Context, req RemovePeerRequest) error {
+	return c.call(ctx, "Operator.RaftRemovePeer", req, &struct{}{})
+}

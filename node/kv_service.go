@@ -16,6 +16,13 @@ type kvService interface {
 	apply(ctx context.Context, req kv.Request) (ApplyReply, error)
 	statusLeader(ctx context.Context) (string, error)
 	statusPeers(ctx context.Context) ([]string, error)
+	removePeer(ctx context.Context, req RemovePeerRequest) error
+}
+
+// RemovePeerRequest names a raft voter to remove, by ID or by address.
+type RemovePeerRequest struct {
+	ID      string `json:"id,omitempty"`
+	Address string `json:"address,omitempty"`
 }
 
 // Read operations.
@@ -80,6 +87,13 @@ func rpcHandlers(svc kvService) map[string]rpcHandler {
 		},
 		"Status.Peers": func(ctx context.Context, _ json.RawMessage) (any, error) {
 			return svc.statusPeers(ctx)
+		},
+		"Operator.RaftRemovePeer": func(ctx context.Context, args json.RawMessage) (any, error) {
+			var req RemovePeerRequest
+			if err := json.Unmarshal(args, &req); err != nil {
+				return nil, err
+			}
+			return struct{}{}, svc.removePeer(ctx, req)
 		},
 	}
 }
