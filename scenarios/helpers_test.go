@@ -89,3 +89,40 @@ func checkGolden(t *testing.T, path, got string) {
 		t.Errorf("%s differs (run go test -update and review the diff)\n--- got:\n%s\n--- want:\n%s", path, got, want)
 	}
 }
+
+// ruleCase is one scenario fragment (added to a minimal valid file by withBase) and the
+// exact errors it must give ("" for none).
+type ruleCase struct {
+	name, fragment, want string
+}
+
+// checkRuleCases parses each case, compares its errors, and for an accepted file checks
+// that Validate agrees and that the canonical form round-trips.
+func checkRuleCases(t *testing.T, tests []ruleCase) {
+	t.Helper()
+	seen := map[string]bool{}
+	for _, tt := range tests {
+		if seen[tt.name] {
+			t.Fatalf("duplicate case name %q", tt.name)
+		}
+		seen[tt.name] = true
+		t.Run(tt.name, func(t *testing.T) {
+			doc := withBase(tt.fragment)
+			s, err := Parse("t.yaml", []byte(doc))
+			if got := errText(err); got != tt.want {
+				t.Errorf("file:\n%s\ngot errors:\n%s\nwant:\n%s", doc, got, tt.want)
+			}
+			if err == nil {
+				if s == nil {
+					t.Fatal("nil scenario without error")
+				}
+				if err := s.Validate(); err != nil {
+					t.Errorf("Parse accepted the file but Validate says:\n%v", err)
+				}
+				checkRoundTrip(t, s)
+			} else if s != nil {
+				t.Errorf("scenario %+v returned with errors", s)
+			}
+		})
+	}
+}

@@ -10,9 +10,7 @@ import (
 // file).
 func TestRules(t *testing.T) {
 	long := strings.Repeat("a", 63)
-	tests := []struct {
-		name, fragment, want string
-	}{
+	tests := []ruleCase{
 		// name
 		{"name ok", "name: a-b-1\n", ""},
 		{"name 63 chars", "name: " + long + "\n", ""},
@@ -142,28 +140,5 @@ func TestRules(t *testing.T) {
 		{"null value", "seed: null\n", `t.yaml:5:7: seed: expected a non-negative integer, found null`},
 		{"tagged value", "name: !foo x\n", `t.yaml:4:7: name: expected a string, found a value tagged !foo (put it in quotes to make it a string)`},
 	}
-	seen := map[string]bool{}
-	for _, tt := range tests {
-		if seen[tt.name] {
-			t.Fatalf("duplicate case name %q", tt.name)
-		}
-		seen[tt.name] = true
-		t.Run(tt.name, func(t *testing.T) {
-			doc := withBase(tt.fragment)
-			s, err := Parse("t.yaml", []byte(doc))
-			if got := errText(err); got != tt.want {
-				t.Errorf("file:\n%s\ngot errors:\n%s\nwant:\n%s", doc, got, tt.want)
-			}
-			if err == nil {
-				if s == nil {
-					t.Fatal("nil scenario without error")
-				}
-				if err := s.Validate(); err != nil {
-					t.Errorf("Parse accepted the file but Validate says:\n%v", err)
-				}
-			} else if s != nil {
-				t.Errorf("scenario %+v returned with errors", s)
-			}
-		})
-	}
+	checkRuleCases(t, tests)
 }

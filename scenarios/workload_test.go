@@ -10,9 +10,7 @@ import (
 // in the style of TestRules: each fragment is merged into baseDoc (3 servers, no client
 // agents, 10s).
 func TestWorkloadRules(t *testing.T) {
-	tests := []struct {
-		name, fragment, want string
-	}{
+	tests := []ruleCase{
 		{"empty workload", "workload: {}\n", ""},
 		{"docs example", "cluster: {servers: 3, clients: 2}\nworkload:\n  clients: 4\n  rate: 50/s\n  keys: 16\n  mix: {get: 6, put: 3, cas: 1}\n" +
 			"  read_modes: [default, consistent, stale]\n  via: [any]\n  timeout: 2s\n  start: 3s\n", ""},
@@ -85,26 +83,7 @@ func TestWorkloadRules(t *testing.T) {
 		{"stop after the end", "workload: {stop: 11s}\n", `t.yaml:5:18: workload.stop: must be after start (0s) and at most the duration (10s), got 11s (leave it out to run to the end)`},
 		{"bad duration", "workload: {start: soon}\n", `t.yaml:5:19: workload.start: invalid duration "soon": write a number with a unit, like 500ms, 10s or 2m`},
 	}
-	seen := map[string]bool{}
-	for _, tt := range tests {
-		if seen[tt.name] {
-			t.Fatalf("duplicate case name %q", tt.name)
-		}
-		seen[tt.name] = true
-		t.Run(tt.name, func(t *testing.T) {
-			doc := withBase(tt.fragment)
-			s, err := Parse("t.yaml", []byte(doc))
-			if got := errText(err); got != tt.want {
-				t.Errorf("file:\n%s\ngot errors:\n%s\nwant:\n%s", doc, got, tt.want)
-			}
-			if err == nil {
-				if err := s.Validate(); err != nil {
-					t.Errorf("Parse accepted the file but Validate says:\n%v", err)
-				}
-				checkRoundTrip(t, s)
-			}
-		})
-	}
+	checkRuleCases(t, tests)
 }
 
 // A workload written as {} gets every default, and Canonical writes them out.
