@@ -45,6 +45,10 @@ type Summary struct {
 	UserEvents *checker.UserEventStats `json:"user_events,omitempty"`
 	// Queries counts queries and their answers (absent without any query).
 	Queries *checker.QueryStats `json:"queries,omitempty"`
+
+	// Expectations are the scenario's expectations and whether each held (absent when
+	// the scenario has none); `consim run` exits 1 when one did not.
+	Expectations []Expectation `json:"expectations,omitempty"`
 }
 
 // NewSummary summarizes a run from its stream; wall is the wall time it took (zero when

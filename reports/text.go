@@ -34,6 +34,7 @@ func WriteText(w io.Writer, s Summary) {
 	if s.Workload != nil {
 		writeWorkload(w, s.Workload)
 	}
+	writeExpectations(w, s.Expectations)
 }
 
 func count(n int, noun string) string {
@@ -41,4 +42,15 @@ func count(n int, noun string) string {
 		return fmt.Sprintf("1 %s", noun)
 	}
 	return fmt.Sprintf("%d %ss", n, noun)
+}
+
+// writeExpectations prints one line per expectation.
+func writeExpectations(w io.Writer, xs []Expectation) {
+	for _, x := range xs {
+		mark := "ok  "
+		if !x.OK {
+			mark = "FAIL"
+		}
+		fmt.Fprintf(w, "expect     %s %s (%s)\n", mark, x.Name, x.Detail)
+	}
 }

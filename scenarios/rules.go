@@ -36,6 +36,7 @@ var sections = []func(*checker, *Scenario){
 	checkWorkload,
 	checkGossip,
 	checkActions,
+	checkExpect,
 }
 
 // Validate checks s against every rule of the scenario format and returns an *ErrorList

@@ -35,6 +35,9 @@ type Scenario struct {
 	// Actions are user events, queries, tag changes, leaves, joins, failures and
 	// force-leaves at given virtual times (actions.go). Optional.
 	Actions []Action `yaml:"actions" json:"actions,omitempty"`
+	// Expect lists what must hold for the run to pass (expect.go); `consim run` exits 1
+	// when one does not.
+	Expect *Expect `yaml:"expect" json:"expect,omitempty"`
 }
 
 // Cluster is the cluster's shape.

@@ -17,6 +17,7 @@ happened. The same scenario and seed always give the same run, byte for byte.
 
 Exit codes: 0 ok, 1 an expectation failed, 2 bad input or usage, 3 harness failure.`,
 		Example: `  consim run baseline --seed 7
+  consim check out/baseline-seed-1
   consim scenarios
   consim validate my-scenario.yaml`,
 		SilenceUsage:  true,
@@ -25,7 +26,7 @@ Exit codes: 0 ok, 1 an expectation failed, 2 bad input or usage, 3 harness failu
 	root.SetOut(stdout)
 	root.SetErr(stderr)
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return badInput(err) })
-	root.AddCommand(newRunCmd(stdout, stderr), newScenariosCmd(stdout), newValidateCmd(stdout), newVersionCmd(stdout))
+	root.AddCommand(newRunCmd(stdout, stderr), newCheckCmd(stdout), newScenariosCmd(stdout), newValidateCmd(stdout), newVersionCmd(stdout))
 	return root
 }
 

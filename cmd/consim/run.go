@@ -95,7 +95,7 @@ func runScenario(ctx context.Context, arg string, f runFlags, stdout, stderr io.
 		}
 		return fmt.Errorf("%w\nreproduce: %s", err, repro)
 	}
-	sum := reports.NewSummary(res.Events, res.Stream, res.Wall)
+	sum := reports.Judge(sc, res.Events, res.Stream, res.Wall)
 	if err := writeFiles(dir, map[string][]byte{
 		"events.jsonl":  res.Stream,
 		"summary.json":  sum.JSON(),
@@ -105,11 +105,27 @@ func runScenario(ctx context.Context, arg string, f runFlags, stdout, stderr io.
 	}
 	if f.format == "json" {
 		stdout.Write(sum.JSON())
+	} else {
+		reports.WriteText(stdout, sum)
+		fmt.Fprintf(stdout, "run dir    %s\nreproduce  %s\n", dir, repro)
+	}
+	return expectationsHeld(sum, repro)
+}
+
+// expectationsHeld is nil when every expectation held, and otherwise the exit-1 error
+// that says which failed and how to reproduce the run.
+func expectationsHeld(sum reports.Summary, repro string) error {
+	failed := reports.Failed(sum.Expectations)
+	if len(failed) == 0 {
 		return nil
 	}
-	reports.WriteText(stdout, sum)
-	fmt.Fprintf(stdout, "run dir    %s\nreproduce  %s\n", dir, repro)
-	return nil
+	var b strings.Builder
+	fmt.Fprintf(&b, "%d of %d expectations failed:", len(failed), len(sum.Expectations))
+	for _, x := range failed {
+		fmt.Fprintf(&b, "\n  %s: %s", x.Name, x.Detail)
+	}
+	fmt.Fprintf(&b, "\nreproduce: %s", repro)
+	return &exitError{code: exitExpected, err: errors.New(b.String())}
 }
 
 // reproLine is the command that replays this run exactly.

@@ -1,0 +1,67 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// A failed expectation is exit 1, naming it, with a reproduction line; the summary lists
+// every expectation with its outcome.
+func TestRunExpectationFailedIsExit1(t *testing.T) {
+	needGuest(t)
+	d := consimRun(t, "testdata/expect-fail.yaml")
+	if d.code != exitExpected {
+		t.Fatalf("want exit 1: %s", d.result)
+	}
+	for _, want := range []string{"1 of 2 expectations failed", "converge_within: 1ms: converged only at", "reproduce: consim run testdata/expect-fail.yaml --seed 1"} {
+		if !strings.Contains(d.stderr, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, d.stderr)
+		}
+	}
+	for _, want := range []string{"expect     FAIL converge_within: 1ms", "expect     ok   max_elections: 1"} {
+		if !strings.Contains(d.stdout, want) {
+			t.Errorf("stdout lacks %q:\n%s", want, d.stdout)
+		}
+	}
+	if s := string(d.file(t, "summary.json")); !strings.Contains(s, `"expectations"`) || !strings.Contains(s, `"ok": false`) {
+		t.Errorf("summary.json lacks the expectations:\n%s", s)
+	}
+}
+
+// consim check re-derives a saved run's summary and expectations from its stream alone,
+// agrees with the run, and notices a summary that does not match the stream.
+func TestCheckRederivesTheRun(t *testing.T) {
+	d := smallRun(t)
+	r := consim("check", d.dir)
+	if r.code != exitOK || !strings.Contains(r.stdout, "check      matches") {
+		t.Fatalf("check of a healthy run: %s", r)
+	}
+	failing := consimRun(t, "testdata/expect-fail.yaml")
+	if r := consim("check", failing.dir); r.code != exitExpected || !strings.Contains(r.stderr, "converge_within: 1ms") {
+		t.Errorf("check of a run whose expectation failed: %s", r)
+	}
+
+	// A copy whose summary was edited: check must say it disagrees.
+	tampered := filepath.Join(t.TempDir(), "tampered")
+	os.MkdirAll(tampered, 0o755)
+	for _, name := range []string{"events.jsonl", "scenario.yaml"} {
+		os.WriteFile(filepath.Join(tampered, name), d.file(t, name), 0o644)
+	}
+	sum := strings.Replace(string(d.file(t, "summary.json")), `"leader_elections": 1`, `"leader_elections": 2`, 1)
+	os.WriteFile(filepath.Join(tampered, "summary.json"), []byte(sum), 0o644)
+	if r := consim("check", tampered); r.code != exitExpected || !strings.Contains(r.stderr, "disagrees") {
+		t.Errorf("check of an edited summary: %s", r)
+	}
+
+	if r := consim("check", t.TempDir()); r.code != exitBadInput || !strings.Contains(r.stderr, "is not a run directory") {
+		t.Errorf("check of an empty directory: %s", r)
+	}
+	broken := filepath.Join(t.TempDir(), "broken")
+	os.MkdirAll(broken, 0o755)
+	os.WriteFile(filepath.Join(broken, "events.jsonl"), []byte("{\"t\":0.000000000,\"type\":\"run_start\"}\nnot json\n"), 0o644)
+	if r := consim("check", broken); r.code != exitBadInput || !strings.Contains(r.stderr, "line 2") {
+		t.Errorf("check of a corrupt stream: %s", r)
+	}
+}

@@ -1,0 +1,74 @@
+package scenarios
+
+import "slices"
+
+// Expect is what a run must show to pass. Every field is optional; a run with no
+// expectations passes when it completes.
+type Expect struct {
+	// Default, Consistent and Stale are the verdicts required of each read mode's
+	// history: linearizable, not-linearizable (a scenario that teaches an anomaly) or any.
+	// They need a workload that reads in that mode.
+	Default    string `yaml:"default" json:"default,omitempty"`
+	Consistent string `yaml:"consistent" json:"consistent,omitempty"`
+	Stale      string `yaml:"stale" json:"stale,omitempty"`
+	// ConvergeWithin bounds when every node has first seen every node alive.
+	ConvergeWithin Duration `yaml:"converge_within" json:"converge_within,omitempty"`
+	// UserEvents, when "delivered", requires every user event to reach every member that
+	// was owed it exactly once.
+	UserEvents string `yaml:"user_events" json:"user_events,omitempty"`
+	// MaxElections bounds the number of raft elections won during the run.
+	MaxElections int `yaml:"max_elections" json:"max_elections,omitempty"`
+}
+
+// Verdict values an expectation may require of a read mode.
+const (
+	VerdictLinearizable    = "linearizable"
+	VerdictNotLinearizable = "not-linearizable"
+	VerdictAny             = "any"
+)
+
+// checkExpect checks the expect section against the rest of the scenario.
+func checkExpect(c *checker, s *Scenario) {
+	e := s.Expect
+	if e == nil || c.broken("expect") {
+		return
+	}
+	for _, m := range []struct{ mode, value string }{{"default", e.Default}, {"consistent", e.Consistent}, {"stale", e.Stale}} {
+		path := "expect." + m.mode
+		if !c.has(path, m.value != "") {
+			continue
+		}
+		if !slices.Contains([]string{VerdictLinearizable, VerdictNotLinearizable, VerdictAny}, m.value) {
+			c.errorf(path, "must be linearizable, not-linearizable or any, got %q", m.value)
+			continue
+		}
+		if m.value != VerdictAny && !readsIn(s, m.mode) {
+			c.errorf(path, "needs a workload that reads in %s mode (workload.read_modes), and this scenario has none", m.mode)
+		}
+	}
+	if c.has("expect.converge_within", e.ConvergeWithin != 0) && (e.ConvergeWithin <= 0 || e.ConvergeWithin > s.Duration) {
+		c.errorf("expect.converge_within", "must be above 0s and at most the duration (%s), got %s", s.Duration, e.ConvergeWithin)
+	}
+	if c.has("expect.user_events", e.UserEvents != "") && e.UserEvents != "delivered" {
+		c.errorf("expect.user_events", "must be delivered (every user event reaches every member owed it, once), got %q", e.UserEvents)
+	}
+	if c.has("expect.max_elections", e.MaxElections != 0) && e.MaxElections < 1 {
+		c.errorf("expect.max_elections", "must be at least 1, got %d", e.MaxElections)
+	}
+}
+
+// readsIn reports whether the scenario's workload issues reads in mode.
+func readsIn(s *Scenario, mode string) bool {
+	w := s.Workload
+	if w == nil {
+		return false
+	}
+	if w.Mix != (Mix{}) && w.Mix.Get == 0 {
+		return false
+	}
+	modes := w.ReadModes
+	if len(modes) == 0 {
+		modes = ReadModes
+	}
+	return slices.Contains(modes, mode)
+}
