@@ -46,6 +46,13 @@ type Summary struct {
 	// Queries counts queries and their answers (absent without any query).
 	Queries *checker.QueryStats `json:"queries,omitempty"`
 
+	// Verdicts, Anomalies and Staleness are the linearizability checks of the workload
+	// (linearizability.go): a verdict and its anomalies per read mode that has reads, and
+	// how far behind the stale reads were. Absent without a workload.
+	Verdicts  map[string]string         `json:"verdicts,omitempty"`
+	Anomalies map[string]*ModeAnomalies `json:"anomalies,omitempty"`
+	Staleness *checker.Staleness        `json:"staleness,omitempty"`
+
 	// Expectations are the scenario's expectations and whether each held (absent when
 	// the scenario has none); `consim run` exits 1 when one did not.
 	Expectations []Expectation `json:"expectations,omitempty"`
@@ -82,6 +89,9 @@ func NewSummary(events []event.Event, stream []byte, wall time.Duration) Summary
 		s.Speedup = round3(s.VirtualSeconds / wall.Seconds())
 	}
 	s.Workload = NewWorkload(events)
+	if s.Workload != nil {
+		s.Verdicts, s.Anomalies, s.Staleness = linearizability(events)
+	}
 	s.UserEvents, s.Queries = gossipStats(events)
 	if at, ok := checker.Convergence(events); ok {
 		v := round3(at.Seconds())

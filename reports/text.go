@@ -33,6 +33,7 @@ func WriteText(w io.Writer, s Summary) {
 	writeGossip(w, s)
 	if s.Workload != nil {
 		writeWorkload(w, s.Workload)
+		writeVerdicts(w, s)
 	}
 	writeExpectations(w, s.Expectations)
 }
