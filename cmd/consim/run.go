@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/consim/consim/checker"
 	"github.com/consim/consim/reports"
 	"github.com/consim/consim/scenarios"
 	"github.com/consim/consim/sim"
@@ -37,6 +39,8 @@ func newRunCmd(stdout, stderr io.Writer) *cobra.Command {
   DIR/events.jsonl   the exact event stream (docs/events.md)
   DIR/summary.json   the summary (docs/summary.md)
   DIR/scenario.yaml  the scenario as run, seed included
+  DIR/linearizability-MODE.html  with a workload: porcupine's view of each read
+                     mode's history, annotated with elections and crashes
 
 The same scenario and seed give the same events.jsonl, byte for byte.`,
 		Example: `  consim run baseline
@@ -96,11 +100,19 @@ func runScenario(ctx context.Context, arg string, f runFlags, stdout, stderr io.
 		return fmt.Errorf("%w\nreproduce: %s", err, repro)
 	}
 	sum := reports.Judge(sc, res.Events, res.Stream, res.Wall)
-	if err := writeFiles(dir, map[string][]byte{
+	files := map[string][]byte{
 		"events.jsonl":  res.Stream,
 		"summary.json":  sum.JSON(),
 		"scenario.yaml": sc.Canonical(),
-	}); err != nil {
+	}
+	for mode := range sum.Verdicts {
+		var b bytes.Buffer
+		if err := checker.Visualize(res.Events, mode, reports.CheckTimeout, &b); err != nil {
+			return err
+		}
+		files["linearizability-"+mode+".html"] = b.Bytes()
+	}
+	if err := writeFiles(dir, files); err != nil {
 		return err
 	}
 	if f.format == "json" {

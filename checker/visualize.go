@@ -1,0 +1,60 @@
+package checker
+
+import (
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/anishathalye/porcupine"
+
+	"github.com/consim/consim/sim/event"
+)
+
+// Visualize writes porcupine's interactive HTML view of one read mode's history (every
+// write plus that mode's reads, one lane per client, partitioned by key), annotated with
+// leader elections and nodes going down and up, so an anomaly can be read against what
+// the cluster was doing.
+func Visualize(events []event.Event, mode string, timeout time.Duration, w io.Writer) error {
+	ops, err := History(events)
+	if err != nil {
+		return err
+	}
+	hist, _, _ := kvHistory(ops, mode)
+	// Nothing happens after the run ends, so an open-ended return may end there: the
+	// verdict is the same, and the timeline stays drawable.
+	end := int64(0)
+	if n := len(events); n > 0 {
+		end = int64(events[n-1].T) + 1
+	}
+	for i := range hist {
+		if hist[i].Return == openEnded {
+			hist[i].Return = end
+		}
+	}
+	m := KVModel()
+	_, info := porcupine.CheckOperationsVerbose(m, hist, timeout)
+	info.AddAnnotations(annotations(events))
+	if err := porcupine.Visualize(m, info, w); err != nil {
+		return fmt.Errorf("checker: visualize %s: %w", mode, err)
+	}
+	return nil
+}
+
+// annotations marks leader elections and node crashes and restarts on the timeline.
+func annotations(events []event.Event) []porcupine.Annotation {
+	var out []porcupine.Annotation
+	for _, ev := range events {
+		switch {
+		case ev.Type == event.RaftState && ev.State == "leader":
+			out = append(out, porcupine.Annotation{Tag: "raft", Start: int64(ev.T),
+				Description: fmt.Sprintf("%s leads term %d", ev.Node, ev.Term), BackgroundColor: "#d6eaf8"})
+		case ev.Type == event.NodeDown:
+			out = append(out, porcupine.Annotation{Tag: "nodes", Start: int64(ev.T),
+				Description: fmt.Sprintf("%s down (%s)", ev.Node, ev.Reason), BackgroundColor: "#fadbd8"})
+		case ev.Type == event.NodeUp && ev.T > 0:
+			out = append(out, porcupine.Annotation{Tag: "nodes", Start: int64(ev.T),
+				Description: ev.Node + " up", BackgroundColor: "#d5f5e3"})
+		}
+	}
+	return out
+}
