@@ -62,7 +62,11 @@ func Linearizability(events []event.Event, timeout time.Duration) (map[string]Ve
 	if err != nil {
 		return nil, err
 	}
-	return CheckLinearizability(ops, timeout)
+	verdicts, err := CheckLinearizability(ops, timeout)
+	if err == nil {
+		addRaftContext(verdicts, events)
+	}
+	return verdicts, err
 }
 
 // CheckLinearizability gives every read mode that was called (a get of that mode in ops)
