@@ -265,39 +265,29 @@ func decodeMessage(buf []byte) (message, error) {
 	}
 	t := messageType(buf[0])
 	d := &decoder{b: buf[1:]}
-	var m message
+	var m interface {
+		message
+		decode(*decoder)
+	}
 	switch t {
 	case msgLeaveIntent:
-		v := &leaveIntent{}
-		v.decode(d)
-		m = v
+		m = &leaveIntent{}
 	case msgJoinIntent:
-		v := &joinIntent{}
-		v.decode(d)
-		m = v
+		m = &joinIntent{}
 	case msgUserEvent:
-		v := &userEventMsg{}
-		v.decode(d)
-		m = v
+		m = &userEventMsg{}
 	case msgQuery:
-		v := &queryMsg{}
-		v.decode(d)
-		m = v
+		m = &queryMsg{}
 	case msgQueryResponse:
-		v := &queryResponseMsg{}
-		v.decode(d)
-		m = v
+		m = &queryResponseMsg{}
 	case msgRelay:
-		v := &relayMsg{}
-		v.decode(d)
-		m = v
+		m = &relayMsg{}
 	case msgPushPull:
-		v := &pushPullMsg{}
-		v.decode(d)
-		m = v
+		m = &pushPullMsg{}
 	default:
 		return nil, fmt.Errorf("serf: unknown message type %d", buf[0])
 	}
+	m.decode(d)
 	if err := d.finish(); err != nil {
 		return nil, fmt.Errorf("serf: decode %s: %w", t, err)
 	}
