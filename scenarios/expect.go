@@ -18,6 +18,15 @@ type Expect struct {
 	UserEvents string `yaml:"user_events" json:"user_events,omitempty"`
 	// MaxElections bounds the number of raft elections won during the run.
 	MaxElections int `yaml:"max_elections" json:"max_elections,omitempty"`
+	// LostWrites bounds the acknowledged writes missing from the final consistent read
+	// of every key after the liveness phase (usually 0).
+	LostWrites *int `yaml:"lost_writes" json:"lost_writes,omitempty"`
+	// FalseFailures bounds the false failure verdicts: a member seeing a node failed while
+	// that node was running, unpaused and reachable from it.
+	FalseFailures *int `yaml:"false_failures" json:"false_failures,omitempty"`
+	// FaultsEffective requires every fault firing to have had an effect (dropped, held,
+	// delayed or duplicated traffic, a crashed or paused node, ...).
+	FaultsEffective bool `yaml:"faults_effective" json:"faults_effective,omitempty"`
 }
 
 // Verdict values an expectation may require of a read mode.

@@ -35,6 +35,15 @@ type Scenario struct {
 	// Actions are user events, queries, tag changes, leaves, joins, failures and
 	// force-leaves at given virtual times (actions.go). Optional.
 	Actions []Action `yaml:"actions" json:"actions,omitempty"`
+	// Faults are the chaos injected into the run: partitions, link faults, NICs, crashes,
+	// pauses, disk faults and a random nemesis (faults.go). Optional.
+	Faults []Fault `yaml:"faults" json:"faults,omitempty"`
+	// Liveness configures the phase after the duration that heals every fault and waits
+	// for the cluster to converge. Optional: zero fields take the defaults.
+	Liveness Liveness `yaml:"liveness" json:"liveness,omitzero"`
+	// Bugs plants unsafe node behaviours, each breaking one guarantee, so that a scenario
+	// can show the checkers catch it (faults.go, Bugs). Off unless listed.
+	Bugs []string `yaml:"bugs" json:"bugs,omitempty"`
 	// Expect lists what must hold for the run to pass (expect.go); `consim run` exits 1
 	// when one does not.
 	Expect *Expect `yaml:"expect" json:"expect,omitempty"`
@@ -61,6 +70,8 @@ type Network struct {
 	Latency Latency `yaml:"latency" json:"latency"`
 	// Loss is the probability in [0, 1) that a packet (not a stream byte) is dropped.
 	Loss float64 `yaml:"loss" json:"loss,omitempty"`
+	// NICs gives nodes a second NIC and says which peers they reach over it (faults.go).
+	NICs []NICs `yaml:"nics" json:"nics,omitempty"`
 }
 
 // Latency is a one-way delay distribution. Which fields apply depends on Dist:
@@ -69,6 +80,7 @@ type Network struct {
 //	uniform:     min, max
 //	normal:      mean, stddev (samples below min, default 0, are clamped to min)
 //	exponential: min + an exponential part, so that the total has the given mean
+//	long-tail:   a Pareto distribution from min with the given mean, capped at max if set
 //
 // Every value is between 0s and MaxLatency. The zero Latency means "not set":
 // ApplyDefaults replaces it with DefaultLatency().
@@ -91,6 +103,7 @@ const (
 	DistUniform     = "uniform"
 	DistNormal      = "normal"
 	DistExponential = "exponential"
+	DistLongTail    = "long-tail"
 )
 
 // Disk models the servers' disks.

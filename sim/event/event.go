@@ -132,6 +132,9 @@ type Event struct {
 	Members   []string `json:"members,omitempty"`
 	// force_leave: whether the member was pruned.
 	Prune bool `json:"prune,omitempty"`
+
+	// ---- Faults and the liveness phase (see fault.go and docs/events.md) ----
+	FaultFields
 }
 
 // Net is a snapshot of the virtual network's counters, as carried by tick and run_end.
