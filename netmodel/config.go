@@ -12,6 +12,7 @@ const (
 	DefaultInboxLimit        = 1024
 	DefaultStreamBufferLimit = 4 << 20
 	DefaultAcceptBacklog     = 128
+	DefaultPauseQueueLimit   = 16384
 )
 
 // maxSegment caps the bytes of one stream segment, so a large Write is
@@ -70,6 +71,10 @@ type Config struct {
 	// AcceptBacklog bounds the connections waiting in one listener for
 	// Accept; 0 means DefaultAcceptBacklog. A full backlog refuses dials.
 	AcceptBacklog int
+	// PauseQueueLimit bounds the packets one Fault's pauses hold; 0 means
+	// DefaultPauseQueueLimit. Overflow is a counted drop
+	// (PacketsDroppedPauseQueue), charged to the fault.
+	PauseQueueLimit int
 }
 
 func (c Config) validate() error {
@@ -79,7 +84,7 @@ func (c Config) validate() error {
 	if err := c.Link.Validate(); err != nil {
 		return err
 	}
-	if c.InboxLimit < 0 || c.StreamBufferLimit < 0 || c.AcceptBacklog < 0 {
+	if c.InboxLimit < 0 || c.StreamBufferLimit < 0 || c.AcceptBacklog < 0 || c.PauseQueueLimit < 0 {
 		return errors.New("netmodel: negative limit in Config")
 	}
 	return nil
@@ -94,6 +99,9 @@ func (c Config) withDefaults() Config {
 	}
 	if c.AcceptBacklog == 0 {
 		c.AcceptBacklog = DefaultAcceptBacklog
+	}
+	if c.PauseQueueLimit == 0 {
+		c.PauseQueueLimit = DefaultPauseQueueLimit
 	}
 	return c
 }

@@ -82,13 +82,6 @@ type Conn struct {
 
 var _ net.Conn = (*Conn)(nil)
 
-func (c *Conn) hostName() string {
-	if c.host == nil {
-		return ""
-	}
-	return c.host.name
-}
-
 func (c *Conn) opErr(op string, err error) error {
 	return opError(op, "tcp", c.local, c.remote, err)
 }

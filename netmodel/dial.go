@@ -10,9 +10,10 @@ import (
 // DialTimeout opens a stream to address ("ip:port", IP literals only) from
 // the host's primary NIC and an ephemeral port. The handshake takes a round
 // trip: the SYN and the SYN-ACK each take a latency sample and are held by
-// block rules like any stream segment. A missing listener gives "connection
-// refused" after the round trip; a down or unknown destination never
-// answers, so the dial waits for its timeout (0 means wait forever).
+// faults (blocks, pauses, NICs down) like any stream segment. A missing
+// listener gives "connection refused" after the round trip; a down or
+// unknown destination never answers, so the dial waits for its timeout (0
+// means wait forever).
 func (h *Host) DialTimeout(address string, timeout time.Duration) (net.Conn, error) {
 	var deadline time.Time
 	if timeout > 0 {

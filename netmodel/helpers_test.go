@@ -3,6 +3,7 @@ package netmodel
 import (
 	"math/rand"
 	"net"
+	"strings"
 	"testing"
 	"time"
 )
@@ -57,3 +58,13 @@ func connect(t testing.TB, a, b *Host, port int) (client, server net.Conn, ln *L
 
 // elapsed measures virtual time since start.
 func elapsed(start time.Time) time.Duration { return time.Since(start) }
+
+// containsAll reports whether s contains every one of subs.
+func containsAll(s string, subs ...string) bool {
+	for _, sub := range subs {
+		if !strings.Contains(s, sub) {
+			return false
+		}
+	}
+	return true
+}

@@ -29,6 +29,7 @@ type Host struct {
 	conns     connSet         // open stream ends owned by this host
 	tcpPorts  map[portKey]int // local TCP ports in use (listeners + dialed conns)
 	nextPort  int             // next ephemeral port to try
+	routes    map[string]int  // peer host name -> NIC index (SetRoute); lookups only
 }
 
 func newHost(n *Network, name string, addrs []string) *Host {
@@ -60,20 +61,24 @@ func (h *Host) Up() bool {
 	return h.up
 }
 
-// Crash takes the host down. Every stream it has is reset: its own side
+// Crash takes the host down and returns how many of its stream ends were
+// reset (open streams only, counted at this end; the peers' ends are reset
+// later, when the RST arrives), so that a crash fault can report
+// StreamsReset. Every stream it has is reset: its own side
 // fails at once with ErrHostDown, the peer's side fails with "connection
 // reset by peer" when the RST arrives (one latency sample later; like any
-// stream segment, an RST is held while a block rule covers its direction).
+// stream segment, an RST is held while a fault holds its direction).
 // Every listener and packet endpoint is closed, packets in flight to the
 // host are dropped on arrival (PacketsDroppedDown), and dials to it time
-// out. Crashing a down host does nothing.
-func (h *Host) Crash() {
+// out. Crashing a down host does nothing and returns 0.
+func (h *Host) Crash() int {
 	n := h.n
 	n.mu.Lock()
 	defer n.mu.Unlock()
 	if !h.up {
-		return
+		return 0
 	}
+	before := n.stats.StreamsReset
 	h.up = false
 	h.epoch++
 	// Snapshots: closing removes entries from these slices.
@@ -86,6 +91,9 @@ func (h *Host) Crash() {
 	for _, c := range h.conns.snapshot() {
 		c.failLocked(ErrHostDown, false)
 	}
+	// Only local ends are reset synchronously (failLocked counts an
+	// established end as it fails it), so the delta is this side's count.
+	return int(n.stats.StreamsReset - before)
 }
 
 // Restart brings a crashed host up again with no listeners, endpoints or

@@ -14,6 +14,7 @@ const (
 	DistUniform     = "uniform"
 	DistNormal      = "normal"
 	DistExponential = "exponential"
+	DistLongTail    = "long-tail"
 )
 
 // Latency is a one-way delay distribution. Dist selects which fields matter:
@@ -22,7 +23,13 @@ const (
 //   - "uniform": uniform in [Min, Max];
 //   - "normal": Mean + Stddev·N(0,1), clamped below at Min (default 0);
 //   - "exponential": Min + an exponential variate with mean Mean-Min, a
-//     floor plus a long tail, like a queue in front of a link.
+//     floor plus a long tail, like a queue in front of a link;
+//   - "long-tail": a Pareto distribution with minimum Min and mean Mean
+//     (shape alpha = Mean/(Mean-Min), so 0 < Min < Mean is required),
+//     capped at Max when Max > 0. Its tail is polynomial, not exponential:
+//     rare delays many times the mean, like a congested or retransmitting
+//     path. With Mean < 2·Min (alpha > 2) the variance is finite; closer
+//     to Min the tail gets heavier, and a cap keeps it bounded.
 //
 // A Latency is plain configuration: it is never mutated by the network.
 type Latency struct {
@@ -34,7 +41,8 @@ type Latency struct {
 }
 
 // Validate reports whether the distribution is known and its parameters make
-// sense (no negative durations, Max >= Min, Mean >= Min for exponential).
+// sense (no negative durations, Max >= Min, Mean >= Min for exponential,
+// 0 < Min < Mean and Max either 0 or >= Min for long-tail).
 func (l Latency) Validate() error {
 	neg := func(name string, d time.Duration) error {
 		if d < 0 {
@@ -60,8 +68,18 @@ func (l Latency) Validate() error {
 		if l.Mean < l.Min {
 			return fmt.Errorf("netmodel: exponential latency mean %v < min %v", l.Mean, l.Min)
 		}
+	case DistLongTail:
+		if l.Min <= 0 {
+			return fmt.Errorf("netmodel: long-tail latency min %v must be positive", l.Min)
+		}
+		if l.Mean <= l.Min {
+			return fmt.Errorf("netmodel: long-tail latency mean %v must exceed min %v", l.Mean, l.Min)
+		}
+		if l.Max != 0 && l.Max < l.Min {
+			return fmt.Errorf("netmodel: long-tail latency max %v < min %v", l.Max, l.Min)
+		}
 	default:
-		return fmt.Errorf("netmodel: unknown latency distribution %q (want constant, uniform, normal or exponential)", l.Dist)
+		return fmt.Errorf("netmodel: unknown latency distribution %q (want constant, uniform, normal, exponential or long-tail)", l.Dist)
 	}
 	return nil
 }
@@ -91,11 +109,30 @@ func (l Latency) Sample(r *rand.Rand) time.Duration {
 		if l.Mean > l.Min {
 			d = addFloat(l.Min, r.ExpFloat64()*float64(l.Mean-l.Min))
 		}
+	case DistLongTail:
+		d = l.longTail(r)
 	default:
 		d = l.Mean
 	}
 	if d < 0 {
 		d = 0
+	}
+	return d
+}
+
+// longTail draws from the Pareto distribution with scale Min and the shape
+// that gives mean Mean, by inversion: Min·U^(-1/alpha) with U uniform in
+// (0, 1]. Parameters that cannot vary (Mean <= Min, or a cap at Min) give
+// Min without drawing.
+func (l Latency) longTail(r *rand.Rand) time.Duration {
+	if l.Mean <= l.Min || l.Min <= 0 || (l.Max > 0 && l.Max <= l.Min) {
+		return l.Min
+	}
+	alpha := float64(l.Mean) / float64(l.Mean-l.Min)
+	u := 1 - r.Float64() // (0, 1]: never a division by zero
+	d := addFloat(0, float64(l.Min)*math.Pow(u, -1/alpha))
+	if l.Max > 0 && d > l.Max {
+		d = l.Max
 	}
 	return d
 }
@@ -133,6 +170,11 @@ func (l Latency) String() string {
 		fmt.Fprintf(&b, ", mean: %v", l.Mean)
 		if l.Min != 0 {
 			fmt.Fprintf(&b, ", min: %v", l.Min)
+		}
+	case DistLongTail:
+		fmt.Fprintf(&b, ", min: %v, mean: %v", l.Min, l.Mean)
+		if l.Max != 0 {
+			fmt.Fprintf(&b, ", max: %v", l.Max)
 		}
 	default:
 		fmt.Fprintf(&b, ", mean: %v", l.Mean)

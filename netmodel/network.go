@@ -19,8 +19,9 @@ type Network struct {
 	byName map[string]*Host
 	byIP   map[string]*Host
 	links  map[linkKey]*link // lookups only, never iterated
-	rules  []*Rule           // installation order; oldest match wins
-	held   []*pipe           // stream directions held by a rule, in hold order
+	holds  []*holdEntry      // faults' blocks, pauses, NICs down; installation order, oldest match is charged
+	imps   []*impairEntry    // faults' impairments, installation order
+	held   []*pipe           // stream directions held by a fault, in hold order
 	stats  Stats
 }
 

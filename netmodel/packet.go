@@ -96,9 +96,9 @@ type inflightPacket struct {
 }
 
 // send implements WriteTo for every kind of endpoint: checks in the order
-// host up, rules, loss, queue limit, then schedules the arrival. Drops are
-// counted, not returned: packets are best-effort. The only errors are a
-// closed endpoint and a malformed address.
+// host up, faults that stop traffic (blocks, pauses, NICs down), then
+// forwardLocked. Drops are counted, not returned: packets are best-effort.
+// The only errors are a closed endpoint and a malformed address.
 func (ep *endpoint) send(b []byte, address string) error {
 	ip, port, err := parseAddress(address)
 	if err != nil {
@@ -120,29 +120,97 @@ func (ep *endpoint) send(b []byte, address string) error {
 		n.stats.PacketsDroppedDown++
 		return nil
 	}
-	if r := n.matchLocked(ep.h.name, dst.name, Packets); r != nil {
-		r.stats.PacketsDropped++
-		n.stats.PacketsDroppedBlocked++
-		return nil
+	to := portKey{ip, port}
+	// Fast path: with no fault installed there is nothing to match.
+	if len(n.holds) > 0 {
+		if e := n.holderLocked(flow{ep.h, dst, ep.addr.IP, ip}, Packets); e != nil {
+			n.stopPacketLocked(e, heldPacket{from: ep, dst: dst, epoch: dst.epoch, to: to, buf: b}, true)
+			return nil
+		}
 	}
-	l := n.linkLocked(ep.addr.IP, ip)
+	n.forwardLocked(ep, dst, dst.epoch, to, b, true)
+	return nil
+}
+
+// forwardLocked puts a packet that no fault stops on the wire: link loss,
+// impairments' loss, queue limit, then its arrival is scheduled after a
+// latency sample (with an impairment: its latency, an extra sample to
+// reorder, a second copy to duplicate). buf is copied first if clone is
+// set (it is the caller's). The order of random draws is fixed, and with no
+// matching impairment it is exactly the link's: loss (if lossy), delay.
+func (n *Network) forwardLocked(from *endpoint, dst *Host, epoch uint64, to portKey, buf []byte, clone bool) {
+	l := n.linkLocked(from.addr.IP, to.ip)
 	// Draw for loss only when the link is lossy, so a lossless link does
 	// not consume randomness.
 	if l.cfg.Loss > 0 && n.rnd.Float64() < l.cfg.Loss {
 		n.stats.PacketsDroppedLoss++
-		return nil
+		return
+	}
+	impaired := len(n.imps) > 0
+	if impaired {
+		if f := n.impairDrawLocked(from.h, dst, impLoss); f != nil {
+			f.effect.PacketsDropped++
+			n.stats.PacketsDroppedImpaired++
+			return
+		}
 	}
 	if l.inflight >= l.cfg.queueLimit() {
 		n.stats.PacketsDroppedQueue++
-		return nil
+		return
+	}
+	if clone {
+		buf = slices.Clone(buf)
+	}
+	pk := &inflightPacket{n: n, link: l, from: from, dst: dst, epoch: epoch, to: to, buf: buf}
+	if !impaired {
+		l.inflight++
+		time.AfterFunc(l.cfg.Latency.Sample(n.rnd), pk.arrive)
+		return
+	}
+	n.forwardImpairedLocked(pk)
+}
+
+// forwardImpairedLocked schedules pk (and maybe a copy) when impairments
+// are installed; they may or may not match it.
+func (n *Network) forwardImpairedLocked(pk *inflightPacket) {
+	src, dst, l := pk.from.h, pk.dst, pk.link
+	lat := &l.cfg.Latency
+	var slow *Fault // whose latency applies, if any
+	if e := n.impairedLatencyLocked(src, dst); e != nil {
+		lat, slow = e.imp.Latency, e.f
+	}
+	d := n.packetDelayLocked(lat, slow)
+	if f := n.impairDrawLocked(src, dst, impReorder); f != nil {
+		f.effect.PacketsReordered++
+		n.stats.PacketsReordered++
+		d += lat.Sample(n.rnd)
 	}
 	l.inflight++
-	pk := &inflightPacket{
-		n: n, link: l, from: ep, dst: dst, epoch: dst.epoch,
-		to: portKey{ip, port}, buf: slices.Clone(b),
+	time.AfterFunc(d, pk.arrive)
+	f := n.impairDrawLocked(src, dst, impDuplicate)
+	if f == nil {
+		return
 	}
-	time.AfterFunc(l.cfg.Latency.Sample(n.rnd), pk.arrive)
-	return nil
+	f.effect.PacketsDuplicated++
+	n.stats.PacketsDuplicated++
+	if l.inflight >= l.cfg.queueLimit() {
+		n.stats.PacketsDroppedQueue++
+		return
+	}
+	cp := *pk
+	cp.buf = slices.Clone(pk.buf) // each receiver owns its buffer
+	l.inflight++
+	time.AfterFunc(n.packetDelayLocked(lat, slow), cp.arrive)
+}
+
+// packetDelayLocked samples lat for one packet copy, counting it against
+// slow, the fault whose latency lat is (nil for the link's own).
+func (n *Network) packetDelayLocked(lat *Latency, slow *Fault) time.Duration {
+	if slow != nil {
+		slow.effect.PacketsDelayed++
+		n.stats.PacketsDelayed++
+	}
+	return lat.Sample(n.rnd)
 }
 
 // arrive runs on the timer: the destination must still be the same

@@ -6,7 +6,7 @@ import (
 )
 
 // segKind is what a stream segment carries. Handshake steps travel through
-// the same ordered pipes as data, so a block rule holds them the same way
+// the same ordered pipes as data, so a fault holds them the same way
 // and a SYN-ACK can never overtake the RST or data sent after it.
 type segKind uint8
 
@@ -31,9 +31,11 @@ type segment struct {
 //
 // Delivery: each segment is due at max(previous segment's due time, send
 // time + a latency sample), which keeps the direction ordered. One timer is
-// armed for the head. When the head is due and a rule blocks the direction,
-// the whole pipe is held (appended to Network.held) until Remove releases
-// it. Nothing is ever dropped from the middle of a live pipe.
+// armed for the head. When the head is due and a fault stops the direction
+// (a block, a pause, a NIC down), the whole pipe is held (appended to
+// Network.held) until Fault.Lift releases it. Nothing is ever dropped from
+// the middle of a live pipe. An impairment may change the latency samples,
+// never the order.
 type pipe struct {
 	s        *stream
 	from, to *Conn
@@ -46,13 +48,16 @@ type pipe struct {
 
 	dead   bool // receiver gone or stream torn down: drop everything
 	held   bool
-	heldBy *Rule // the rule charged for what this pipe holds
+	heldBy *Fault // the fault charged for what this pipe holds
 	timer  *time.Timer
 	lastAt time.Time
 }
 
-func (p *pipe) fromHost() string { return p.from.hostName() }
-func (p *pipe) toHost() string   { return p.to.hostName() }
+// streamHolderLocked returns the oldest hold entry that stops the
+// direction p, or nil.
+func (n *Network) streamHolderLocked(p *pipe) *holdEntry {
+	return n.holderLocked(flow{p.from.host, p.to.host, p.from.local.IP, p.to.local.IP}, Streams)
+}
 
 // enqueue puts a segment at the tail. Enqueueing on a dead pipe does nothing.
 func (p *pipe) enqueue(kind segKind, data []byte) {
@@ -61,7 +66,7 @@ func (p *pipe) enqueue(kind segKind, data []byte) {
 	}
 	n := p.s.n
 	now := time.Now()
-	at := now.Add(n.delayLocked(p.from.local.IP, p.to.local.IP))
+	at := now.Add(n.segmentDelayLocked(p))
 	if at.Before(p.lastAt) {
 		at = p.lastAt
 	}
@@ -92,7 +97,7 @@ func (p *pipe) fire() {
 	p.deliverDue()
 }
 
-// deliverDue delivers every due segment at the head, unless a rule blocks
+// deliverDue delivers every due segment at the head, unless a fault stops
 // the direction, in which case the pipe is held.
 func (p *pipe) deliverDue() {
 	if p.dead || p.held {
@@ -106,9 +111,11 @@ func (p *pipe) deliverDue() {
 			p.arm(at.Sub(now))
 			break
 		}
-		if r := n.matchLocked(p.fromHost(), p.toHost(), Streams); r != nil {
-			p.hold(r)
-			break
+		if len(n.holds) > 0 {
+			if e := n.streamHolderLocked(p); e != nil {
+				p.hold(e.f)
+				break
+			}
 		}
 		seg := p.pending[0]
 		p.pending[0] = segment{}
@@ -137,25 +144,25 @@ func (p *pipe) deliver(seg segment) {
 	}
 }
 
-// hold parks the pipe behind rule r, charging r for what is pending.
-func (p *pipe) hold(r *Rule) {
+// hold parks the pipe behind fault f, charging f for what is pending.
+func (p *pipe) hold(f *Fault) {
 	p.held = true
-	p.heldBy = r
+	p.heldBy = f
 	for _, seg := range p.pending {
-		p.countHeld(r, seg.kind)
+		p.countHeld(f, seg.kind)
 	}
 	n := p.s.n
 	n.held = append(n.held, p)
 }
 
-func (p *pipe) countHeld(r *Rule, kind segKind) {
+func (p *pipe) countHeld(f *Fault, kind segKind) {
 	n := p.s.n
 	if kind == segSYN || kind == segSYNACK {
-		r.stats.DialsStalled++
+		f.effect.DialsStalled++
 		n.stats.DialsStalled++
 		return
 	}
-	r.stats.SegmentsHeld++
+	f.effect.SegmentsHeld++
 	n.stats.StreamSegmentsHeld++
 }
 
@@ -167,7 +174,7 @@ func (p *pipe) release() {
 	p.held = false
 	p.heldBy = nil
 	now := time.Now()
-	base := now.Add(n.delayLocked(p.from.local.IP, p.to.local.IP))
+	base := now.Add(n.releaseDelayLocked(p))
 	for i := range p.pending {
 		if p.pending[i].at.Before(base) {
 			p.pending[i].at = base

@@ -1,11 +1,8 @@
 package netmodel
 
-import (
-	"fmt"
-	"slices"
-)
+import "fmt"
 
-// Proto selects the kinds of traffic a rule applies to.
+// Proto selects the kinds of traffic a block applies to.
 type Proto uint8
 
 // Traffic kinds. Blocking Packets alone ("UDP blocked, TCP fine") is the
@@ -31,6 +28,32 @@ func (p Proto) String() string {
 	return fmt.Sprintf("Proto(%d)", uint8(p))
 }
 
+// Block stops traffic of kind p from host `from` to host `to` (host names;
+// they need not exist yet; "" matches any host) while f is active: packets
+// are dropped, stream segments and handshakes are held and released in
+// order on Lift. One direction only: call it twice for a symmetric
+// partition. It panics if p is empty: a block that can never match is a
+// harness bug.
+func (f *Fault) Block(from, to string, p Proto) {
+	if p&AllTraffic == 0 {
+		panic(fmt.Sprintf("netmodel: fault %q: Block(%q, %q) with no protocol", f.name, from, to))
+	}
+	p &= AllTraffic
+	f.addHold(&holdEntry{kind: holdBlock, from: from, to: to, proto: p}, blockString(from, to, p))
+}
+
+func blockString(from, to string, p Proto) string {
+	return fmt.Sprintf("block %s->%s %s", hostPattern(from), hostPattern(to), p)
+}
+
+// hostPattern prints a host pattern, "*" for any host.
+func hostPattern(name string) string {
+	if name == "" {
+		return "*"
+	}
+	return name
+}
+
 // RuleStats counts what one rule did while it was installed.
 type RuleStats struct {
 	PacketsDropped uint64 `json:"packets_dropped"`
@@ -38,31 +61,26 @@ type RuleStats struct {
 	DialsStalled   uint64 `json:"dials_stalled"`
 }
 
-// Rule is a directional block: traffic of kind Proto from host From to host
-// To does not get through while the rule is installed. Packets are dropped;
-// stream segments and handshakes are held and released in order when no rule
-// matches any more. When several rules match, the oldest one is charged, so
-// the rules' counters sum to the network's.
+// Rule is a single directional block, a Fault with one Block in it (kept
+// for callers that need nothing more). Traffic of kind Proto from host
+// From to host To does not get through while the rule is installed.
 type Rule struct {
-	n      *Network
-	from   string
-	to     string
-	proto  Proto
-	stats  RuleStats // guarded by n.mu
-	active bool      // guarded by n.mu
+	f     *Fault
+	from  string
+	to    string
+	proto Proto
 }
 
-// Block installs a rule that stops traffic of kind p from host `from` to host
-// `to` (host names; they need not exist yet). It panics if p is empty:
-// a rule that can never match is a harness bug.
+// Block installs a rule that stops traffic of kind p from host `from` to
+// host `to`, like Fault.Block on a fault of its own. It panics if p is
+// empty.
 func (n *Network) Block(from, to string, p Proto) *Rule {
 	if p&AllTraffic == 0 {
 		panic(fmt.Sprintf("netmodel: Block(%q, %q) with no protocol", from, to))
 	}
-	r := &Rule{n: n, from: from, to: to, proto: p & AllTraffic, active: true}
-	n.mu.Lock()
-	n.rules = append(n.rules, r)
-	n.mu.Unlock()
+	r := &Rule{from: from, to: to, proto: p & AllTraffic}
+	r.f = n.NewFault(r.String())
+	r.f.Block(from, to, p)
 	return r
 }
 
@@ -72,70 +90,22 @@ func (n *Network) BlockBoth(a, b string, p Proto) []*Rule {
 	return []*Rule{n.Block(a, b, p), n.Block(b, a, p)}
 }
 
-// Remove lifts r and releases the stream traffic it held: each held stream
-// direction that no other rule blocks resumes, in order, at now plus a fresh
-// latency sample. Removing a rule twice is a no-op.
-func (n *Network) Remove(r *Rule) {
-	n.mu.Lock()
-	defer n.mu.Unlock()
-	if !r.active {
-		return
-	}
-	r.active = false
-	if i := slices.Index(n.rules, r); i >= 0 {
-		n.rules = slices.Delete(n.rules, i, i+1)
-	}
-	n.releaseHeldLocked()
-}
+// Remove lifts r (Fault.Lift): each held stream direction that no other
+// fault holds resumes, in order, at now plus a fresh latency sample.
+// Removing a rule twice is a no-op.
+func (n *Network) Remove(r *Rule) { r.f.Lift() }
 
 // String describes the rule in fault vocabulary, e.g. "block a->b streams".
-func (r *Rule) String() string {
-	return fmt.Sprintf("block %s->%s %s", r.from, r.to, r.proto)
-}
+func (r *Rule) String() string { return blockString(r.from, r.to, r.proto) }
+
+// Fault returns the fault behind the rule.
+func (r *Rule) Fault() *Fault { return r.f }
 
 // Stats returns what the rule has done so far.
 func (r *Rule) Stats() RuleStats {
-	r.n.mu.Lock()
-	defer r.n.mu.Unlock()
-	return r.stats
+	e := r.f.Effect()
+	return RuleStats{PacketsDropped: e.PacketsDropped, SegmentsHeld: e.SegmentsHeld, DialsStalled: e.DialsStalled}
 }
 
 // Active reports whether the rule is still installed.
-func (r *Rule) Active() bool {
-	r.n.mu.Lock()
-	defer r.n.mu.Unlock()
-	return r.active
-}
-
-// matchLocked returns the oldest installed rule that blocks traffic of kind
-// p from host `from` to host `to`, or nil. Unknown hosts ("") never match.
-func (n *Network) matchLocked(from, to string, p Proto) *Rule {
-	if from == "" || to == "" {
-		return nil
-	}
-	for _, r := range n.rules {
-		if r.proto&p != 0 && r.from == from && r.to == to {
-			return r
-		}
-	}
-	return nil
-}
-
-// releaseHeldLocked re-checks every held stream direction, in the order they
-// were held, and releases those no rule blocks any more.
-func (n *Network) releaseHeldLocked() {
-	kept := n.held[:0]
-	for _, p := range n.held {
-		if !p.held {
-			continue
-		}
-		if r := n.matchLocked(p.fromHost(), p.toHost(), Streams); r != nil {
-			p.heldBy = r
-			kept = append(kept, p)
-			continue
-		}
-		p.release()
-	}
-	clear(n.held[len(kept):])
-	n.held = kept
-}
+func (r *Rule) Active() bool { return r.f.Active() }

@@ -6,8 +6,8 @@ package netstats
 // be effective.
 type Effect struct {
 	// Traffic, counted by the network against the fault that caused it.
-	PacketsDropped    uint64 `json:"packets_dropped,omitempty"`    // blocked, lost, or on a down NIC
-	PacketsDuplicated uint64 `json:"packets_duplicated,omitempty"` // extra copies delivered
+	PacketsDropped    uint64 `json:"packets_dropped,omitempty"`    // blocked, lost, on a down NIC, or past a full pause queue
+	PacketsDuplicated uint64 `json:"packets_duplicated,omitempty"` // extra copies put on the wire
 	PacketsDelayed    uint64 `json:"packets_delayed,omitempty"`    // delivered with the fault's latency
 	PacketsReordered  uint64 `json:"packets_reordered,omitempty"`  // held back by an extra delay
 	PacketsHeld       uint64 `json:"packets_held,omitempty"`       // held by a pause, delivered on resume
