@@ -43,6 +43,7 @@ func TestCanonicalRoundTrip(t *testing.T) {
 		{Dist: DistExponential, Mean: 1},
 	} {
 		s := &Scenario{Name: "zero-values", Seed: 1, Duration: Duration(1e9), Cluster: Cluster{Servers: 1}, Network: Network{Latency: l}}
+		s.ApplyDefaults()
 		if err := s.Validate(); err != nil {
 			t.Fatalf("%+v: %v", l, err)
 		}

@@ -46,6 +46,29 @@ func (c *checker) broken(path string) bool {
 	}
 }
 
+// brokenUnder reports whether path, one of its parents or anything under it could not
+// be decoded.
+func (c *checker) brokenUnder(path string) bool {
+	if c.broken(path) {
+		return true
+	}
+	if c.doc == nil {
+		return false
+	}
+	for p := range c.doc.bad {
+		if strings.HasPrefix(p, path+".") || strings.HasPrefix(p, path+"[") {
+			return true
+		}
+	}
+	return false
+}
+
+// unknownKeyIn reports whether the mapping at path held a key that is not a field, which
+// the decoder has reported with a suggestion.
+func (c *checker) unknownKeyIn(path string) bool {
+	return c.doc != nil && c.doc.unknown[path]
+}
+
 // errorf records a problem with the field at path.
 func (c *checker) errorf(path, format string, args ...any) {
 	if c.broken(path) {

@@ -27,12 +27,15 @@ type decoder struct {
 	// bad holds the paths whose value could not be decoded; validation stays quiet about
 	// them and everything under them, so that one mistake gives one error.
 	bad map[string]bool
+	// unknown holds the paths of mappings that held an unknown key, so that a rule can
+	// stay quiet about a missing field that is probably the misspelled key.
+	unknown map[string]bool
 }
 
 type place struct{ key, val *yaml.Node }
 
 func newDecoder(file string) *decoder {
-	return &decoder{file: file, nodes: map[string]place{}, bad: map[string]bool{}}
+	return &decoder{file: file, nodes: map[string]place{}, bad: map[string]bool{}, unknown: map[string]bool{}}
 }
 
 var textUnmarshalerType = reflect.TypeFor[encoding.TextUnmarshaler]()
@@ -226,6 +229,7 @@ func (d *decoder) decodeStruct(n *yaml.Node, v reflect.Value, path string) {
 	d.pairs(n, path, func(k, val *yaml.Node) {
 		i, ok := index[k.Value]
 		if !ok {
+			d.unknown[path] = true
 			msg := fmt.Sprintf("unknown field %q", k.Value)
 			if s := suggest(k.Value, keys); s != "" {
 				msg += fmt.Sprintf(" (did you mean %q?)", s)

@@ -17,6 +17,9 @@ func DefaultLatency() Latency {
 //	network.latency  DefaultLatency() (constant 1ms)
 //	workload.*       when a workload is given: 1 client, rate 10/s, 8 keys, DefaultMix(),
 //	                 every read mode, via any, timeout 5s (see docs/scenarios.md)
+//	faults[i].name   "<kind>-<i+1>", the kind with '_' written '-' ("isolate-1",
+//	                 "nic-flap-3"); sequence steps have no name
+//	liveness.timeout DefaultLivenessTimeout (60s), unless liveness.skip
 //
 // Zero stands for "not set": a seed of 0 becomes 1, which is why a file may not write
 // seed: 0. Parse calls ApplyDefaults; code that builds a Scenario in Go calls it itself.
@@ -30,5 +33,13 @@ func (s *Scenario) ApplyDefaults() {
 	}
 	if s.Workload != nil {
 		s.Workload.applyDefaults()
+	}
+	for i := range s.Faults {
+		if s.Faults[i].Name == "" {
+			s.Faults[i].Name = defaultFaultName(s.Faults[i], i)
+		}
+	}
+	if !s.Liveness.Skip && s.Liveness.Timeout == 0 {
+		s.Liveness.Timeout = DefaultLivenessTimeout
 	}
 }

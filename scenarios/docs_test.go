@@ -7,10 +7,23 @@ import (
 	"testing"
 )
 
+// docsBase is the scenario the docs' fragments (yaml blocks without a name) are merged
+// into, section by section: a cluster, a workload and a second NIC that every fragment's
+// names exist in.
+const docsBase = `name: fragment
+duration: 2m
+cluster: {servers: 5, clients: 5}
+network:
+  nics:
+    - {node: client-1, routes: [server-1, server-2]}
+workload: {clients: 2}
+`
+
 // TestDocs keeps docs/scenarios.md honest. Every ```yaml block in it that is a whole file
 // (it has a top-level name:) must parse, unless the next block shows its errors exactly
-// (parsed as example.yaml); a block right after a text saying "canonical form" must be the
-// canonical form of the block before it; and every built-in must be listed.
+// (parsed as example.yaml); every other yaml block (a fragment) must parse merged into
+// docsBase; a block right after a text saying "canonical form" must be the canonical
+// form of the block before it; and every built-in must be listed.
 func TestDocs(t *testing.T) {
 	data, err := os.ReadFile("../docs/scenarios.md")
 	if err != nil {
@@ -29,7 +42,13 @@ func TestDocs(t *testing.T) {
 	checked := 0
 	var prev *Scenario
 	for i, b := range blocks {
-		if b.lang != "yaml" || !whole.MatchString(b.text) {
+		if b.lang == "yaml" && !whole.MatchString(b.text) {
+			if _, err := Parse("fragment.yaml", []byte(mergeSections(docsBase, b.text))); err != nil {
+				t.Errorf("docs fragment does not parse (merged into docsBase):\n%s\nerrors:\n%v", b.text, err)
+			}
+			continue
+		}
+		if b.lang != "yaml" {
 			continue
 		}
 		checked++

@@ -64,6 +64,30 @@ func checkExpect(c *checker, s *Scenario) {
 	if c.has("expect.max_elections", e.MaxElections != 0) && e.MaxElections < 1 {
 		c.errorf("expect.max_elections", "must be at least 1, got %d", e.MaxElections)
 	}
+	if c.has("expect.lost_writes", e.LostWrites != nil) && e.LostWrites != nil {
+		switch {
+		case *e.LostWrites < 0:
+			c.errorf("expect.lost_writes", "must be 0 or more, got %d", *e.LostWrites)
+		case !writes(s):
+			c.errorf("expect.lost_writes", "needs a workload that writes (workload.mix with put, cas or delete), and this scenario has none")
+		}
+	}
+	if c.has("expect.false_failures", e.FalseFailures != nil) && e.FalseFailures != nil && *e.FalseFailures < 0 {
+		c.errorf("expect.false_failures", "must be 0 or more, got %d", *e.FalseFailures)
+	}
+	if e.FaultsEffective && len(s.Faults) == 0 {
+		c.errorf("expect.faults_effective", "needs faults, and this scenario has none")
+	}
+}
+
+// writes reports whether the scenario's workload writes.
+func writes(s *Scenario) bool {
+	w := s.Workload
+	if w == nil {
+		return false
+	}
+	m := w.Mix
+	return m == (Mix{}) || m.Put > 0 || m.CAS > 0 || m.Delete > 0
 }
 
 // readsIn reports whether the scenario's workload issues reads in mode.

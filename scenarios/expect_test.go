@@ -15,6 +15,15 @@ func TestExpectRules(t *testing.T) {
 		{"bad user events", "expect: {user_events: most}\n", `t.yaml:5:23: expect.user_events: must be delivered (every user event reaches every member owed it, once), got "most"`},
 		{"max elections", "expect: {max_elections: 1}\n", ""},
 		{"zero elections", "expect: {max_elections: 0}\n", `t.yaml:5:25: expect.max_elections: must be at least 1, got 0`},
-		{"unknown expectation", "expect: {lost_writes: 0}\n", `t.yaml:5:10: expect.lost_writes: unknown field "lost_writes"; allowed in expect: default, consistent, stale, converge_within, user_events, max_elections`},
+		{"unknown expectation", "expect: {lost_write: 0}\n", `t.yaml:5:10: expect.lost_write: unknown field "lost_write" (did you mean "lost_writes"?); allowed in expect: default, consistent, stale, converge_within, user_events, max_elections, lost_writes, false_failures, faults_effective`},
+		{"lost writes", "workload: {}\nexpect: {lost_writes: 0}\n", ""},
+		{"lost writes negative", "workload: {}\nexpect: {lost_writes: -1}\n", `t.yaml:6:23: expect.lost_writes: must be 0 or more, got -1`},
+		{"lost writes without a workload", "expect: {lost_writes: 0}\n", `t.yaml:5:23: expect.lost_writes: needs a workload that writes (workload.mix with put, cas or delete), and this scenario has none`},
+		{"lost writes of a read-only workload", "workload: {mix: {get: 1}}\nexpect: {lost_writes: 0}\n", `t.yaml:6:23: expect.lost_writes: needs a workload that writes (workload.mix with put, cas or delete), and this scenario has none`},
+		{"false failures", "expect: {false_failures: 0}\n", ""},
+		{"false failures negative", "expect: {false_failures: -2}\n", `t.yaml:5:26: expect.false_failures: must be 0 or more, got -2`},
+		{"faults effective", "faults: [{at: 1s, for: 1s, isolate: server-1}]\nexpect: {faults_effective: true}\n", ""},
+		{"faults effective false", "expect: {faults_effective: false}\n", ""},
+		{"faults effective without faults", "expect: {faults_effective: true}\n", `t.yaml:5:28: expect.faults_effective: needs faults, and this scenario has none`},
 	})
 }

@@ -13,7 +13,8 @@ import "time"
 // the sets servers, clients, followers and nodes.
 type Fault struct {
 	// Name identifies the fault in events, the summary and heal; default "<kind>-<index>"
-	// (index in the faults section, from 1). It matches NamePattern.
+	// (index in the faults section, from 1; the kind with '_' written '-', as in
+	// "nic-flap-2"). It matches NamePattern, is unique, and is not "all".
 	Name string `yaml:"name" json:"name,omitempty"`
 	// At is when the fault first fires, from 0s to before the end of the run. Sequence
 	// steps have no At: each starts when the one before it ends.
@@ -29,7 +30,7 @@ type Fault struct {
 	// packets ("UDP blocked, TCP fine") or streams.
 	Proto string `yaml:"proto" json:"proto,omitempty"`
 
-	// Partition cuts the network into groups (partitions.go).
+	// Partition cuts the network into groups.
 	Partition *Partition `yaml:"partition" json:"partition,omitempty"`
 	// Isolate cuts one node off from every other host.
 	Isolate string `yaml:"isolate" json:"isolate,omitempty"`
@@ -95,12 +96,15 @@ type OneWay struct {
 	To   []string `yaml:"to" json:"to"`
 }
 
-// LinkFault changes links while it lasts. Between names one link (both directions),
-// Node every link to and from one node; with neither, every link changes. At least one of
-// Latency, Loss, Duplicate, Reorder is set.
+// LinkFault changes links while it lasts. Between names one link (both directions), Node
+// every link to and from one node, From and To (target lists, both needed) every link in
+// one direction from a node of From to a node of To; with none of them, every link
+// changes. At least one of Latency, Loss, Duplicate, Reorder is set.
 type LinkFault struct {
 	Between []string `yaml:"between" json:"between,omitempty"`
 	Node    string   `yaml:"node" json:"node,omitempty"`
+	From    []string `yaml:"from" json:"from,omitempty"`
+	To      []string `yaml:"to" json:"to,omitempty"`
 	// Latency replaces the links' delay distribution (streams and packets).
 	Latency *Latency `yaml:"latency" json:"latency,omitempty"`
 	// Loss is the probability in [0, 1] that a packet is dropped.
@@ -134,7 +138,8 @@ const (
 	NICSecondary = "eth1"
 )
 
-// DiskFault sets a server's fsync latency while it lasts.
+// DiskFault sets a server's fsync latency while it lasts: 0s to MaxFaultWriteLatency, far
+// beyond a healthy disk's, so that it can stall a server's raft loop.
 type DiskFault struct {
 	Node         string   `yaml:"node" json:"node"`
 	WriteLatency Duration `yaml:"write_latency" json:"write_latency"`

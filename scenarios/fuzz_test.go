@@ -26,7 +26,13 @@ func FuzzParse(f *testing.F) {
 		src, _ := BuiltinSource(name)
 		f.Add(src)
 	}
+	for _, c := range faultRuleCases {
+		f.Add([]byte(withBase(c.fragment)))
+	}
 	f.Add([]byte(baseDoc + "network: {latency: {dist: uniform, min: 1ms, max: 2ms}, loss: 0.5}\n"))
+	f.Add([]byte(baseDoc + "faults:\n  - {at: 1s, sequence: [{for: 1s, sequence: [{for: 1s, heal: all}]}]}\n  - {at: 9223372036s, for: 9223372036s, every: 9223372036s, crash: server-1}\n"))
+	f.Add([]byte(baseDoc + "faults: [{at: 1s, for: 1ns, every: 2ns, isolate: server-1}]\nduration: 24h\n"))
+	f.Add([]byte("name: x\nduration: 1s\ncluster: {servers: 100000000000}\nfaults: [{crash: server-99999999}]\nnetwork: {nics: [{node: server-2, routes: [server-1]}]}\n"))
 	f.Add([]byte("a: &x [*x]\n"))
 	f.Add([]byte("name: \"\\x01\\u2028\"\nduration: 1s\ncluster: {servers: 1}\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
@@ -116,6 +122,74 @@ func FuzzValidateAgreesWithParse(f *testing.F) {
 		}
 		if perr == nil && !reflect.DeepEqual(p, s) {
 			t.Fatalf("round trip changed the scenario:\ngot  %#v\nwant %#v", p, s)
+		}
+	})
+}
+
+// FuzzFaultValidateAgreesWithParse builds a one-fault scenario in Go from fuzzed values
+// and checks that Validate and Parse(Canonical(s)) agree on whether it is valid, that a
+// valid one comes back unchanged, and that its fault's Spec parses back to it.
+func FuzzFaultValidateAgreesWithParse(f *testing.F) {
+	f.Add(1, "leader", "", "", int64(1e9), int64(2e9), int64(0), int64(0), 0.0)
+	f.Add(7, "server-2", "x", "packets", int64(0), int64(0), int64(0), int64(0), 0.5)
+	f.Add(4, "c1", "eth1", "", int64(1e9), int64(1e9), int64(3e9), int64(8e9), 1.5)
+	f.Add(11, "random-server", "", "all", int64(-1), int64(1e9), int64(2e9), int64(9e9), 0.1)
+	f.Add(13, "servers", "nemesis", "streams", int64(5e8), int64(0), int64(0), int64(0), 0.0)
+	f.Fuzz(func(t *testing.T, kind int, target, name, proto string, at, dur, every, until int64, p float64) {
+		if !utf8.ValidString(target) || !utf8.ValidString(name) || !utf8.ValidString(proto) {
+			return
+		}
+		lat := Latency{Dist: DistLongTail, Min: Duration(at), Mean: Duration(dur), Max: Duration(until)}
+		fault := Fault{Name: name, At: Duration(at), For: Duration(dur), Every: Duration(every), Until: Duration(until), Proto: proto}
+		switch k := kind % 16; k {
+		case 0:
+			fault.Partition = &Partition{Groups: [][]string{{target}, {"server-1"}}}
+		case 1:
+			fault.Isolate = target
+		case 2:
+			fault.OneWay = &OneWay{From: []string{target}, To: []string{SetNodes}}
+		case 3:
+			fault.Heal = target
+		case 4:
+			fault.Link = &LinkFault{Node: target, Loss: p, Latency: &lat}
+		case 5:
+			fault.NICDown = &NICFault{Node: target, NIC: name}
+		case 6:
+			fault.NICFlap = &NICFlap{Node: target, NIC: NICPrimary, Period: Duration(every), Jitter: Duration(until)}
+		case 7:
+			fault.Crash = target
+		case 8:
+			fault.Restart = target
+		case 9:
+			fault.Leave = target
+		case 10:
+			fault.Pause = target
+		case 11:
+			fault.Disk = &DiskFault{Node: target, WriteLatency: Duration(dur)}
+		case 12:
+			fault.UnsafeFsyncLies = target
+		case 13:
+			fault.Nemesis = &Nemesis{Kinds: []string{name}, Interval: Duration(every), Duration: Duration(dur)}
+		case 14:
+			fault.Sequence = []Fault{{For: Duration(dur), Isolate: target}, {For: Duration(every), Proto: proto, Pause: target}}
+		}
+		s := &Scenario{Name: "f", Duration: Duration(10e9), Cluster: Cluster{Servers: 3, Clients: 1},
+			Workload: &Workload{}, Faults: []Fault{fault}}
+		s.ApplyDefaults()
+		verr := s.Validate()
+		text := s.Canonical()
+		back, perr := Parse("canonical", text)
+		if (verr == nil) != (perr == nil) {
+			t.Fatalf("Validate says %v\nParse says %v\n%s", verr, perr, text)
+		}
+		if perr != nil {
+			return
+		}
+		if !reflect.DeepEqual(back, s) {
+			t.Fatalf("round trip changed the scenario:\ngot  %#v\nwant %#v", back, s)
+		}
+		if got := parseFaultSpec(t, s.Faults[0].Spec()); !reflect.DeepEqual(got, s.Faults[0]) {
+			t.Fatalf("Spec %s parses back as %#v", s.Faults[0].Spec(), got)
 		}
 	})
 }

@@ -66,6 +66,10 @@ type Gossip struct {
 	Replay bool `yaml:"replay" json:"replay,omitempty"`
 	// Handlers are in-process event handlers; every invocation is recorded.
 	Handlers []Handler `yaml:"handlers" json:"handlers,omitempty"`
+	// DisableTCPPings turns off memberlist's TCP fallback probe (its DisableTcpPings).
+	// With the fallback, a node that gets no UDP but can still speak TCP is kept alive;
+	// without it (older agents, a firewall that also drops the fallback) it flaps.
+	DisableTCPPings bool `yaml:"disable_tcp_pings" json:"disable_tcp_pings,omitempty"`
 }
 
 // Handler is an event handler, as Serf's agent runs them: a filter of the events it
@@ -167,13 +171,15 @@ func checkHandler(c *checker, s *Scenario, path string, h Handler) {
 	}
 }
 
-// NodeNames returns the names of the scenario's nodes: server-1.. then client-1...
+// NodeNames returns the names of the scenario's nodes: server-1.. then client-1... Each
+// count is bounded by MaxNodes, so that validating a scenario with an absurd count does
+// not build an absurd list.
 func (s *Scenario) NodeNames() []string {
 	var out []string
-	for i := 1; i <= s.Cluster.Servers; i++ {
+	for i := 1; i <= min(s.Cluster.Servers, MaxNodes); i++ {
 		out = append(out, fmt.Sprintf("server-%d", i))
 	}
-	for i := 1; i <= s.Cluster.Clients; i++ {
+	for i := 1; i <= min(s.Cluster.Clients, MaxNodes); i++ {
 		out = append(out, fmt.Sprintf("client-%d", i))
 	}
 	return out

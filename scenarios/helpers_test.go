@@ -19,10 +19,14 @@ cluster:
 // withBase returns baseDoc with the top-level sections of fragment replacing those of
 // the same key, and the fragment's other sections appended. A section written as
 // "KEY: OMIT" removes KEY. Base sections come first, in their order, then the fragment's.
-func withBase(fragment string) string {
+func withBase(fragment string) string { return mergeSections(baseDoc, fragment) }
+
+// mergeSections returns base with the top-level sections of fragment merged in, as
+// withBase does.
+func mergeSections(base, fragment string) string {
 	frag := splitSections(fragment)
 	var b strings.Builder
-	for _, sec := range splitSections(baseDoc) {
+	for _, sec := range splitSections(base) {
 		if _, replaced := findSection(frag, sec.key); !replaced {
 			b.WriteString(sec.text)
 		}

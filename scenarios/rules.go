@@ -32,10 +32,14 @@ var sections = []func(*checker, *Scenario){
 	checkTop,
 	checkCluster,
 	checkNetwork,
+	checkNICs,
 	checkDisk,
 	checkWorkload,
 	checkGossip,
 	checkActions,
+	checkFaults,
+	checkLiveness,
+	checkBugs,
 	checkExpect,
 }
 
@@ -106,7 +110,7 @@ func checkNetwork(c *checker, s *Scenario) {
 	if c.has("network.loss", n.Loss != 0) && !(n.Loss >= 0 && n.Loss < 1) {
 		c.errorf("network.loss", "must be at least 0 and less than 1, got %v", n.Loss)
 	}
-	checkLatency(c, "network.latency", n.Latency)
+	checkLatency(c, "network.latency", n.Latency, c.has("network.latency", n.Latency != Latency{}))
 }
 
 // latencyDists says, for each distribution, which fields it needs and which it accepts.
@@ -119,12 +123,13 @@ var latencyDists = []struct {
 	{DistUniform, []string{"min", "max"}, []string{"min", "max"}},
 	{DistNormal, []string{"mean", "stddev"}, []string{"mean", "stddev", "min"}},
 	{DistExponential, []string{"mean"}, []string{"mean", "min"}},
+	{DistLongTail, []string{"min", "mean"}, []string{"min", "mean", "max"}},
 }
 
-// checkLatency checks a latency distribution at path. A latency that is not given at all
-// is fine: the default applies.
-func checkLatency(c *checker, path string, l Latency) {
-	if !c.has(path, l != Latency{}) {
+// checkLatency checks a latency distribution at path. given says whether the latency was
+// written (or, in Go, set): one that is not is fine, the default applies.
+func checkLatency(c *checker, path string, l Latency, given bool) {
+	if !given {
 		return
 	}
 	if !c.has(path+".dist", l.Dist != "") {
@@ -174,6 +179,18 @@ func checkLatency(c *checker, path string, l Latency) {
 	case DistExponential:
 		if ok["mean"] && (ok["min"] || !c.has(path+".min", l.Min != 0)) && l.Mean <= l.Min {
 			c.errorf(path+".mean", "must be greater than min (%s) for dist exponential, got %s", l.Min, l.Mean)
+		}
+	case DistLongTail:
+		// A Pareto distribution from min with mean m has shape m/(m-min): min must be
+		// above 0 and the mean above min. A cap at or below the mean would leave the
+		// mean a number the samples never average.
+		switch {
+		case ok["min"] && l.Min <= 0:
+			c.errorf(path+".min", "must be greater than 0s for dist long-tail (the tail starts there), got %s", l.Min)
+		case ok["min"] && ok["mean"] && l.Mean <= l.Min:
+			c.errorf(path+".mean", "must be greater than min (%s) for dist long-tail, got %s", l.Min, l.Mean)
+		case ok["mean"] && ok["max"] && l.Max <= l.Mean:
+			c.errorf(path+".max", "must be greater than mean (%s) for dist long-tail (it caps the tail), got %s", l.Mean, l.Max)
 		}
 	}
 }

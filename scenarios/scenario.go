@@ -85,15 +85,18 @@ type Network struct {
 // Every value is between 0s and MaxLatency. The zero Latency means "not set":
 // ApplyDefaults replaces it with DefaultLatency().
 type Latency struct {
-	// Dist is one of DistConstant, DistUniform, DistNormal, DistExponential.
+	// Dist is the distribution: constant, uniform, normal, exponential or long-tail
+	// (DistConstant, DistUniform, DistNormal, DistExponential, DistLongTail).
 	Dist string `yaml:"dist" json:"dist"`
-	// Mean is the delay (constant) or the average delay (normal, exponential).
+	// Mean is the delay (constant) or the average delay (normal, exponential,
+	// long-tail; above Min for the last two).
 	Mean Duration `yaml:"mean" json:"mean,omitempty"`
 	// Stddev is the standard deviation of a normal latency; it must be above 0.
 	Stddev Duration `yaml:"stddev" json:"stddev,omitempty"`
-	// Min is the lower bound: uniform's low end, normal's clamp, exponential's offset.
+	// Min is the lower bound: uniform's low end, normal's clamp, exponential's offset,
+	// long-tail's start (above 0s).
 	Min Duration `yaml:"min" json:"min,omitempty"`
-	// Max is uniform's high end; it must be above Min.
+	// Max is uniform's high end, above Min; or long-tail's cap, above Mean (optional).
 	Max Duration `yaml:"max" json:"max,omitempty"`
 }
 

@@ -121,6 +121,8 @@ workload:
   via:
     - any
   timeout: 5s
+liveness:
+  timeout: 1m0s
 `
 	if got := string(s.Canonical()); got != wantText {
 		t.Errorf("canonical:\n%s\nwant:\n%s", got, wantText)

@@ -26,7 +26,7 @@ Exit codes: 0 ok, 1 an expectation failed, 2 bad input or usage, 3 harness failu
 	root.SetOut(stdout)
 	root.SetErr(stderr)
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return badInput(err) })
-	root.AddCommand(newRunCmd(stdout, stderr), newCheckCmd(stdout), newScenariosCmd(stdout), newValidateCmd(stdout), newVersionCmd(stdout))
+	root.AddCommand(newRunCmd(stdout, stderr), newCheckCmd(stdout), newScenariosCmd(stdout), newValidateCmd(stdout), newSchemaCmd(stdout), newVersionCmd(stdout))
 	return root
 }
 
