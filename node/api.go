@@ -30,7 +30,7 @@ func (a *Agent) startAPI() *agentAPI {
 	api := &agentAPI{rpc: newRPCClient(c.Dial), events: &eventRing{}}
 	a.AddHandler(serf.HandlerSpec{Name: "http-event-list", Filter: "user", Handler: api.events, Internal: true})
 	if a.srv != nil {
-		api.kv = &serverKV{self: raft.ServerID(c.Name), srv: a.srv, rpc: api.rpc, rpcPort: c.RPCPort}
+		api.kv = &serverKV{self: raft.ServerID(c.Name), srv: a.srv, rpc: api.rpc, rpcPort: c.RPCPort, bugs: c.UnsafeBugs}
 		if c.RPCListener != nil {
 			api.rpcSrv = newRPCServer(c.RPCListener, rpcHandlers(api.kv))
 		}

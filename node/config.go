@@ -51,6 +51,9 @@ type Config struct {
 	// compression changes no outcome there, only byte counts, while it costs about a
 	// quarter of the guest's CPU.
 	DisableGossipCompression bool
+	// DisableTCPPings turns off memberlist's TCP fallback probe (DisableTcpPings): a
+	// member that answers no UDP probe is then suspected even if TCP still reaches it.
+	DisableTCPPings bool
 
 	// Server makes the agent a raft voter with a state machine. The fields below are
 	// used only by servers.
@@ -78,6 +81,11 @@ type Config struct {
 	// Dial opens streams to other agents' RPC ports. Required with HTTPListener or
 	// RPCListener.
 	Dial func(ctx context.Context, network, addr string) (net.Conn, error)
+
+	// UnsafeBugs plants bugs that break the node's guarantees on purpose (bugs.go), so a
+	// scenario can show the checkers catch them. The zero value plants none; never set
+	// one outside a scenario or test that means to.
+	UnsafeBugs Bugs
 
 	// Observer is told about state changes; nil means nobody is.
 	Observer Observer

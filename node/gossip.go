@@ -29,6 +29,7 @@ func newMemberlistConfig(c *Config) *memberlist.Config {
 	mc.AdvertiseAddr = c.Addr
 	mc.AdvertisePort = c.GossipPort
 	mc.EnableCompression = !c.DisableGossipCompression
+	mc.DisableTcpPings = c.DisableTCPPings
 	mc.LogOutput = nil
 	return mc
 }
@@ -67,6 +68,8 @@ func createSerf(c *Config, obs Observer) (*serf.Serf, error) {
 		Rand:       c.Rand,
 		Observer:   &gossipObserver{obs: obs, next: c.GossipObserver},
 		LogOutput:  c.LogOutput,
+
+		UnsafeDeliverDuplicateEvents: c.UnsafeBugs.EventsNotDeduplicated, // a planted bug
 	})
 	if err != nil {
 		return nil, fmt.Errorf("node %s: %w", c.Name, err)

@@ -23,6 +23,7 @@ type serverKV struct {
 	srv     *server
 	rpc     *rpcClient
 	rpcPort int
+	bugs    Bugs // planted bugs (bugs.go); the zero value is the correct server
 }
 
 var _ kvService = (*serverKV)(nil)
@@ -35,7 +36,7 @@ func (s *serverKV) isLeader() bool { return s.srv.raft.State() == raft.Leader }
 // forwards it to the leader otherwise. A stale read whose last contact with the leader is
 // older than max_stale is re-run on the leader in default mode, as Consul does.
 func (s *serverKV) read(ctx context.Context, req ReadRequest) (ReadReply, error) {
-	if req.Options.Mode != ReadStale && !s.isLeader() {
+	if req.Options.Mode != ReadStale && !s.isLeader() && !s.servesHere(req.Options.Mode) {
 		return s.forwardRead(ctx, req)
 	}
 	reply, err := s.blockingRead(ctx, req)
@@ -73,7 +74,7 @@ func (s *serverKV) blockingRead(ctx context.Context, req ReadRequest) (ReadReply
 		timeout = t.C
 	}
 	for {
-		if req.Options.Mode == ReadConsistent {
+		if req.Options.Mode == ReadConsistent && !s.bugs.StaleAsConsistent {
 			if err := s.consistentRead(ctx); err != nil {
 				return ReadReply{}, err
 			}
@@ -121,11 +122,29 @@ func (s *serverKV) query(req ReadRequest) ReadReply {
 	return reply
 }
 
+// servesHere says whether a planted bug makes a follower answer a read of mode from its
+// own state instead of forwarding it.
+func (s *serverKV) servesHere(mode ReadMode) bool {
+	switch mode {
+	case ReadDefault:
+		return s.bugs.DefaultOnFollowers
+	case ReadConsistent:
+		return s.bugs.StaleAsConsistent
+	}
+	return false
+}
+
 // consistentRead checks that this server still leads (a round trip to a quorum) and has
-// applied its barrier in this term, waiting up to rpcHoldTimeout for the barrier.
+// applied its barrier in this term, waiting up to rpcHoldTimeout for the barrier. Two
+// planted bugs skip one check each.
 func (s *serverKV) consistentRead(ctx context.Context) error {
-	if err := s.srv.raft.VerifyLeader().Error(); err != nil {
-		return err
+	if !s.bugs.ConsistentWithoutVerifyLeader {
+		if err := s.srv.verifyLeader(); err != nil {
+			return err
+		}
+	}
+	if s.bugs.ConsistentBeforeBarrier {
+		return nil
 	}
 	deadline := time.Now().Add(rpcHoldTimeout)
 	for !s.srv.readyForConsistentReads() {

@@ -28,6 +28,8 @@ type server struct {
 	// serves consistent reads only while it leads that same term (Consul's
 	// "ready for consistent reads").
 	readyTerm atomic.Uint64
+	// verify keeps VerifyLeader calls from overlapping raft's shutdown (verify.go).
+	verify verifyGuard
 }
 
 func startServer(c *Config, obs Observer) (*server, error) {
@@ -125,6 +127,7 @@ func (s *server) readyForConsistentReads() bool {
 }
 
 func (s *server) shutdown() error {
+	s.verify.drain(verifyDrainTimeout)
 	err := s.raft.Shutdown().Error()
 	s.raft.DeregisterObserver(s.observer)
 	s.stop.Do(func() { close(s.done) })

@@ -195,6 +195,13 @@ type Config struct {
 	Observer Observer
 	// LogOutput receives the Serf layer's and memberlist's log lines; nil discards them.
 	LogOutput io.Writer
+
+	// UnsafeDeliverDuplicateEvents is a planted bug, for showing that a checker catches
+	// it: every copy of a user event that arrives after the first (gossip from another
+	// peer, a push-pull) is delivered again, to the observer and the handlers, instead
+	// of being dropped as a duplicate. It breaks "each member delivers a user event
+	// once". Copies are still not gossiped on, so the cluster's traffic is unchanged.
+	UnsafeDeliverDuplicateEvents bool
 }
 
 func (c *Config) validate() error {

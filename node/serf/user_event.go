@@ -139,6 +139,9 @@ func (s *Serf) handleUserEvent(msg *userEventMsg) bool {
 		for _, e := range slot.events {
 			if e.msg.Origin == msg.Origin && e.msg.Name == msg.Name && bytes.Equal(e.msg.Payload, msg.Payload) {
 				s.eventStats.duplicate++
+				if s.cfg.UnsafeDeliverDuplicateEvents && e.delivered {
+					s.deliverLocked(e, false) // the planted bug: once more
+				}
 				return false
 			}
 		}
