@@ -106,7 +106,7 @@ func checkMode(ops []Op, mode string, timeout time.Duration) Verdict {
 		deadline = start.Add(timeout)
 	}
 	hist, reads, writes := kvHistory(ops, mode)
-	parts := partitionByKey(hist)
+	parts := partitionByKey(pruneUnobserved(hist))
 	v := Verdict{Mode: mode, Result: Linearizable, Reads: reads, Writes: writes, Keys: len(parts)}
 
 	results := make([]keyResult, len(parts))

@@ -296,3 +296,42 @@ func TestUnknownOpKind(t *testing.T) {
 		t.Errorf("err = %v", err)
 	}
 }
+
+// Unknown writes nothing observes are pruned before the search; the verdict must be the one
+// the full search gives, including when only a failed cas needs the unknown write.
+func TestPruneUnobservedKeepsVerdicts(t *testing.T) {
+	for _, tc := range []struct {
+		name, hist, want string
+		kept             int // operations of the history left after pruning
+	}{
+		{"unread unknown put pruned", "c1-1 put k1 0 10 ok\nc1-2 put k1 20 - unknown\nc2-1 get k1 default 100 101 = c1-1@7", Linearizable, 2},
+		{"read unknown put kept", "c1-1 put k1 0 10 ok\nc1-2 put k1 20 - unknown\nc2-1 get k1 default 100 101 = c1-2", Linearizable, 3},
+		{"a stale read after a newer ack is still caught", "c1-1 put k1 0 10 ok\nc1-2 put k1 20 - unknown\nc1-3 put k1 30 40 ok\nc2-1 get k1 default 100 101 = c1-1@7", NotLinearizable, 3},
+		// c2-2 failed at 50: the value was not c1-1 then. Only the unknown c1-2 can explain
+		// it, so c1-2 must stay.
+		{"unknown put explains a later failed cas", "c1-1 put k1 0 10 ok\nc2-1 get k1 stale 11 12 = c1-1@7\nc1-2 put k1 20 - unknown\nc2-2 cas k1 @7 50 60 false", Linearizable, 4},
+		{"without it the failed cas is wrong", "c1-1 put k1 0 10 ok\nc2-1 get k1 stale 11 12 = c1-1@7\nc2-2 cas k1 @7 50 60 false", NotLinearizable, 3},
+		{"unknown cas no one expected pruned", "c1-1 put k1 0 10 ok\nc2-1 get k1 stale 11 12 = c1-1@7\nc1-2 cas k1 @7 20 - unknown\nc2-3 get k1 stale 100 101 = c1-1@7", Linearizable, 3},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			ops := parseOps(t, tc.hist)
+			mode := "stale"
+			if strings.Contains(tc.hist, "default") {
+				mode = "default"
+			}
+			hist, _, _ := kvHistory(ops, mode)
+			if n := len(pruneUnobserved(hist)); n != tc.kept {
+				t.Errorf("%d operations kept after pruning, want %d", n, tc.kept)
+			}
+			vs := check(t, tc.hist)
+			for mode, v := range vs {
+				if strings.Contains(tc.hist, "default") && mode != "default" {
+					continue
+				}
+				if v.Result != tc.want {
+					t.Errorf("%s: %s, want %s: %v", mode, v.Result, tc.want, explanations(v))
+				}
+			}
+		})
+	}
+}

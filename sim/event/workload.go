@@ -45,3 +45,7 @@ const (
 
 // ViaRoles lists the roles in the order reports use.
 var ViaRoles = []string{ViaRoleLeader, ViaRoleFollower, ViaRoleCandidate, ViaRoleClient, ViaRoleDown}
+
+// FinalClient is the workload client that makes the final reads after the liveness phase:
+// one consistent read of every workload key through the leader (docs/events.md).
+const FinalClient = "final"
