@@ -27,5 +27,10 @@ bench:
 	$(GO) test -run '^$$' -bench . ./netmodel/
 	$(GO) test -run '^$$' -bench . -benchtime 3x ./sim/
 
+# A long sweep, not part of `make test`: every built-in scenario with faults and a workload
+# over 200 seeds, no bug planted (TestNoBugSweep; `make test` runs it over fewer seeds).
+soak:
+	CONSIM_SWEEP_SEEDS=200 $(GO) test -count=1 -timeout 0 -run 'TestNoBugSweep' -v ./sim/
+
 clean:
 	rm -rf bin out

@@ -2,6 +2,7 @@ package reports
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/consim/consim/scenarios"
 )
@@ -18,10 +19,21 @@ type Expectation struct {
 // stream, in the order of the expect section's fields. verdicts maps read modes to
 // their verdict (linearizable, not-linearizable, unknown).
 func Evaluate(e *scenarios.Expect, s Summary, verdicts map[string]string) []Expectation {
-	if e == nil {
-		return nil
-	}
 	var out []Expectation
+	// A run that had a liveness phase must have converged in it: a cluster that does not
+	// recover once every fault is healed is a finding, whatever the scenario expects.
+	if l := s.Liveness; l != nil {
+		x := Expectation{Name: "liveness: converged", OK: l.Converged}
+		if l.Converged {
+			x.Detail = fmt.Sprintf("one leader and every member alive %.3f s after healing", *l.SecondsToConverge)
+		} else {
+			x.Detail = fmt.Sprintf("no single leader with every member alive within %.0f s of healing", l.TimeoutSeconds)
+		}
+		out = append(out, x)
+	}
+	if e == nil {
+		return out
+	}
 	for _, m := range []struct{ mode, want string }{{"default", e.Default}, {"consistent", e.Consistent}, {"stale", e.Stale}} {
 		if m.want == "" || m.want == scenarios.VerdictAny {
 			continue
@@ -67,7 +79,57 @@ func Evaluate(e *scenarios.Expect, s Summary, verdicts map[string]string) []Expe
 			Detail: fmt.Sprintf("%d election(s) won", s.LeaderElections)}
 		out = append(out, x)
 	}
+	if n := e.LostWrites; n != nil {
+		x := Expectation{Name: fmt.Sprintf("lost_writes: %d", *n)}
+		switch lw := s.LostWrites; {
+		case lw == nil:
+			x.Detail = "no workload, so no final reads"
+		case lw.KeysChecked == 0:
+			x.Detail = "no final read succeeded: nothing could be checked"
+		default:
+			x.OK = lw.Count <= *n
+			x.Detail = fmt.Sprintf("%d lost or corrupt of %d acknowledged writes on %d keys", lw.Count, lw.Acknowledged, lw.KeysChecked)
+			if len(lw.Unchecked) > 0 {
+				x.Detail += fmt.Sprintf("; %d key(s) unchecked", len(lw.Unchecked))
+			}
+		}
+		out = append(out, x)
+	}
+	if n := e.FalseFailures; n != nil {
+		ff := s.Membership.FalseFailures
+		x := Expectation{Name: fmt.Sprintf("false_failures: %d", *n), OK: ff.Count <= *n,
+			Detail: fmt.Sprintf("%d failed verdict(s) on running members (%d with no fault active)", ff.Count, ff.Unexplained)}
+		out = append(out, x)
+	}
+	if e.FaultsEffective {
+		out = append(out, faultsEffective(s.Faults))
+	}
 	return out
+}
+
+// faultsEffective requires every fault firing (heals aside) to have had an effect.
+func faultsEffective(fs []Fault) Expectation {
+	x := Expectation{Name: "faults_effective: true"}
+	var idle []string
+	n := 0
+	for _, f := range fs {
+		if f.Kind == "heal" {
+			continue
+		}
+		n++
+		if !f.Effective {
+			idle = append(idle, f.Name)
+		}
+	}
+	switch {
+	case n == 0:
+		x.Detail = "no fault fired"
+	case len(idle) == 0:
+		x.OK, x.Detail = true, fmt.Sprintf("all %d fault firing(s) had an effect", n)
+	default:
+		x.Detail = fmt.Sprintf("%d of %d fault firing(s) had no effect: %s", len(idle), n, strings.Join(idle, ", "))
+	}
+	return x
 }
 
 // Failed returns the expectations that did not hold.

@@ -90,7 +90,7 @@ func TestSummaryNoWorkloadNoVerdicts(t *testing.T) {
 	if s.Verdicts != nil || s.Anomalies != nil || s.Staleness != nil {
 		t.Errorf("verdicts without a workload: %v %v %v", s.Verdicts, s.Anomalies, s.Staleness)
 	}
-	if b := s.JSON(); bytes.Contains(b, []byte(`"verdicts"`)) {
+	if b := s.JSON(); bytes.Contains(b, []byte("\n  \"verdicts\"")) {
 		t.Error("summary.json has verdicts without a workload")
 	}
 }

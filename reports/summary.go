@@ -53,6 +53,18 @@ type Summary struct {
 	Anomalies map[string]*ModeAnomalies `json:"anomalies,omitempty"`
 	Staleness *checker.Staleness        `json:"staleness,omitempty"`
 
+	// LostWrites compares the final consistent reads with every acknowledged write
+	// (absent without a workload); Membership is how members saw each other (status
+	// changes, flaps, false failures); Leader is raft leadership over time.
+	LostWrites *checker.LostWritesReport `json:"lost_writes,omitempty"`
+	Membership checker.MembershipReport  `json:"membership"`
+	Leader     checker.LeaderReport      `json:"leader"`
+
+	// Faults lists every fault firing with its resolved targets and effect (faults.go);
+	// Liveness is the outcome of the liveness phase (absent when the scenario skips it).
+	Faults   []Fault   `json:"faults"`
+	Liveness *Liveness `json:"liveness,omitempty"`
+
 	// Expectations are the scenario's expectations and whether each held (absent when
 	// the scenario has none); `consim run` exits 1 when one did not.
 	Expectations []Expectation `json:"expectations,omitempty"`
@@ -93,6 +105,13 @@ func NewSummary(events []event.Event, stream []byte, wall time.Duration) Summary
 		s.Verdicts, s.Anomalies, s.Staleness = linearizability(events)
 	}
 	s.UserEvents, s.Queries = gossipStats(events)
+	s.Faults, s.Liveness = faultSummary(events)
+	s.Membership, s.Leader = checker.Membership(events), checker.Leader(events)
+	if s.Workload != nil {
+		if lw, err := checker.LostWrites(events); err == nil {
+			s.LostWrites = &lw
+		}
+	}
 	if at, ok := checker.Convergence(events); ok {
 		v := round3(at.Seconds())
 		s.ConvergedAtSeconds = &v

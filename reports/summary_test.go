@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/consim/consim/checker"
 	"github.com/consim/consim/sim/event"
 )
 
@@ -88,6 +89,8 @@ func TestNewSummaryDerivesEveryField(t *testing.T) {
 		SummaryVersion: SummaryVersion, Version: "9.9.9", Build: "0123456789ab",
 		StreamSHA256: hex.EncodeToString(sum[:]), Servers: 2, Clients: 1,
 		FinalLeaders: []string{"server-2"}, Net: *evs[len(evs)-1].Net,
+		// The checkers' reports are pinned by their own tests and by the JSON below.
+		Membership: checker.Membership(evs), Leader: checker.Leader(evs), Faults: []Fault{},
 	}
 	if !reflect.DeepEqual(s, want) {
 		t.Errorf("NewSummary:\n got %+v\nwant %+v", s, want)
@@ -188,7 +191,7 @@ func TestSummaryJSONKeyOrder(t *testing.T) {
 	}
 	want := []string{"scenario", "seed", "virtual_seconds", "wall_seconds", "speedup", "events", "leader_elections",
 		"converged_at_seconds", "summary_version", "consim_version", "guest_build", "stream_sha256", "servers",
-		"clients", "final_leaders", "net"}
+		"clients", "final_leaders", "net", "membership", "leader", "faults"}
 	if !reflect.DeepEqual(keys, want) {
 		t.Errorf("summary.json keys:\n got %v\nwant %v", keys, want)
 	}
@@ -230,6 +233,73 @@ const wantSummaryJSON = `{
     "dials_stalled": 0,
     "dials_refused": 2,
     "dials_timed_out": 1
-  }
+  },
+  "membership": {
+    "members": [
+      {
+        "name": "client-1",
+        "status_changes": 0,
+        "flaps": 0,
+        "suspicions": 0,
+        "false_failures": 0
+      },
+      {
+        "name": "server-1",
+        "status_changes": 0,
+        "flaps": 0,
+        "suspicions": 0,
+        "false_failures": 0
+      },
+      {
+        "name": "server-2",
+        "status_changes": 0,
+        "flaps": 0,
+        "suspicions": 0,
+        "false_failures": 0
+      }
+    ],
+    "status_changes": {
+      "client-1": 0,
+      "server-1": 0,
+      "server-2": 0
+    },
+    "total_status_changes": 0,
+    "total_flaps": 0,
+    "total_suspicions": 0,
+    "false_failures": {
+      "count": 0,
+      "unexplained": 0,
+      "uninvolved": 0,
+      "verdicts": []
+    },
+    "convergence": {
+      "last_fault_end": null,
+      "after_faults_s": null,
+      "liveness_start": null,
+      "after_liveness_s": null
+    }
+  },
+  "leader": {
+    "elections": 2,
+    "first_leader_at": 1,
+    "leaderless_s": 0.6,
+    "longest_leaderless_s": 0.6,
+    "longest_leaderless_from": 4,
+    "terms": [
+      {
+        "term": 2,
+        "leader": "server-1",
+        "at": 1
+      },
+      {
+        "term": 3,
+        "leader": "server-2",
+        "at": 4.6
+      }
+    ],
+    "split_terms": [],
+    "max_leaders": 1
+  },
+  "faults": []
 }
 `

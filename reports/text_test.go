@@ -45,6 +45,7 @@ events     16 (stream sha256 c7459244635f3b92)
 raft       2 leader election(s); leader at the end: server-2
 gossip     all 3 members saw all 3 alive at 0.202 s
 network    120 packets sent, 100 delivered, 19 dropped; 9 streams, 4096 stream bytes
+leader     0.600 s without a leader in total, longest 0.600 s from 4.000 s
 `
 
 // The wall time is unknown here, as for a summary re-derived from a saved stream.
@@ -54,4 +55,5 @@ events     15 (stream sha256 5363956e977338f0)
 raft       2 leader election(s); leader at the end: none
 gossip     never converged: not every member saw all 3 alive
 network    120 packets sent, 100 delivered, 19 dropped; 9 streams, 4096 stream bytes
+leader     0.600 s without a leader in total, longest 0.600 s from 4.000 s
 `

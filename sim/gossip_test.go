@@ -16,9 +16,14 @@ import (
 )
 
 // statuses returns, per observer, the member statuses it reported for member, in order.
+// statuses returns how each node saw member change, up to the liveness phase (which
+// restarts crashed nodes: a scenario's story ends where it begins).
 func statuses(evs []event.Event, member string) map[string][]string {
 	out := map[string][]string{}
 	for _, ev := range evs {
+		if ev.Type == event.LivenessStart {
+			break
+		}
 		if ev.Type == event.Member && ev.Member == member {
 			out[ev.Node] = append(out[ev.Node], ev.Status)
 		}

@@ -15,7 +15,7 @@ func TestRunExpectationFailedIsExit1(t *testing.T) {
 	if d.code != exitExpected {
 		t.Fatalf("want exit 1: %s", d.result)
 	}
-	for _, want := range []string{"1 of 2 expectations failed", "converge_within: 1ms: converged only at", "reproduce: consim run testdata/expect-fail.yaml --seed 1"} {
+	for _, want := range []string{"1 of 3 expectations failed", "converge_within: 1ms: converged only at", "reproduce: consim run testdata/expect-fail.yaml --seed 1"} {
 		if !strings.Contains(d.stderr, want) {
 			t.Errorf("stderr lacks %q:\n%s", want, d.stderr)
 		}

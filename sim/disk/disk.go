@@ -176,6 +176,7 @@ func (d *Disk) write(epoch uint64, o *op) error {
 	if o.kind == opSnapshot {
 		delete(d.sinks, o.snap.meta.ID)
 	}
+	d.stats.Started++
 	lat := d.latency
 	switch {
 	case lat == 0:

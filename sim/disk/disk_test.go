@@ -354,8 +354,8 @@ func TestNewRejectsBadConfig(t *testing.T) {
 }
 
 func TestStatsString(t *testing.T) {
-	s := Stats{Writes: 1, WriteBytes: 2, Syncs: 3, LostUnflushed: 4, Unflushed: 5}
-	const want = "writes=1 write_bytes=2 syncs=3 lied_writes=0 flushed=0 reads=0 crashes=0 " +
+	s := Stats{Started: 6, Writes: 1, WriteBytes: 2, Syncs: 3, LostUnflushed: 4, Unflushed: 5}
+	const want = "started=6 writes=1 write_bytes=2 syncs=3 lied_writes=0 flushed=0 reads=0 crashes=0 " +
 		"lost_in_flight=0 lost_unflushed=4 lost_bytes=0 stale_calls=0 snapshots_reaped=0 " +
 		"snapshots_abandoned=0 in_flight=0 unflushed=5"
 	if got := s.String(); got != want {

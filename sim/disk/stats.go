@@ -5,6 +5,9 @@ import "fmt"
 // Stats are a Disk's counters since New. All but the last two only grow, so a fault's effect
 // is the difference of two Stats taken before and after it.
 type Stats struct {
+	// Started counts writes begun (acknowledged, waiting, or lost to a crash since): what
+	// a disk fault counts as the writes it slowed.
+	Started uint64
 	// Writes counts acknowledged writes: calls that returned nil, honestly or not.
 	Writes uint64
 	// WriteBytes is the payload of acknowledged writes: log data and extensions, stable keys
@@ -45,10 +48,10 @@ type Stats struct {
 
 // String prints the counters as space-separated key=value pairs in a fixed order.
 func (s Stats) String() string {
-	return fmt.Sprintf("writes=%d write_bytes=%d syncs=%d lied_writes=%d flushed=%d reads=%d "+
+	return fmt.Sprintf("started=%d writes=%d write_bytes=%d syncs=%d lied_writes=%d flushed=%d reads=%d "+
 		"crashes=%d lost_in_flight=%d lost_unflushed=%d lost_bytes=%d stale_calls=%d "+
 		"snapshots_reaped=%d snapshots_abandoned=%d in_flight=%d unflushed=%d",
-		s.Writes, s.WriteBytes, s.Syncs, s.LiedWrites, s.Flushed, s.Reads,
+		s.Started, s.Writes, s.WriteBytes, s.Syncs, s.LiedWrites, s.Flushed, s.Reads,
 		s.Crashes, s.LostInFlight, s.LostUnflushed, s.LostBytes, s.StaleCalls,
 		s.SnapshotsReaped, s.SnapshotsAbandoned, s.InFlight, s.Unflushed)
 }

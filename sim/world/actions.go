@@ -9,26 +9,37 @@ import (
 	"github.com/consim/consim/sim/event"
 )
 
-// advance lets the cluster run until virtual time until, running the scenario's actions
-// that fall due on the way, in order. Actions that block (leave, join, tags,
+// advance lets the cluster run until virtual time until, running on the way the
+// scenario's actions and the agenda's items (fault firings and their ends) that fall due,
+// in time order; at equal times actions go first. Actions that block (leave, join, tags,
 // force-leave wait for gossip) run on goroutines of their own; what they change in the
 // world is applied here, on the main goroutine, when they are done.
 func (w *World) advance(until time.Duration) {
 	acts := w.spec.Scenario.Actions
-	if len(acts) == 0 {
+	if len(acts) == 0 && len(w.agenda.items) == 0 {
 		w.sleepUntil(until) // exactly as before actions existed
 		return
 	}
-	if w.gossip.done == nil {
-		w.gossip.done = make(chan func(), len(acts))
+	for {
+		actAt, haveAct := time.Duration(0), w.gossip.next < len(acts)
+		if haveAct {
+			actAt = acts[w.gossip.next].At.D()
+		}
+		itemAt, haveItem := w.agenda.next()
+		switch {
+		case haveAct && actAt <= until && (!haveItem || actAt <= itemAt):
+			a := acts[w.gossip.next]
+			w.gossip.next++
+			w.waitUntil(actAt)
+			w.do(a)
+		case haveItem && itemAt <= until:
+			w.waitUntil(itemAt)
+			w.agenda.pop()()
+		default:
+			w.waitUntil(until)
+			return
+		}
 	}
-	for w.gossip.next < len(acts) && acts[w.gossip.next].At.D() <= until {
-		a := acts[w.gossip.next]
-		w.gossip.next++
-		w.waitUntil(a.At.D())
-		w.do(a)
-	}
-	w.waitUntil(until)
 }
 
 // waitUntil sleeps until virtual time t, applying completions of asynchronous actions
@@ -45,6 +56,19 @@ func (w *World) waitUntil(t time.Duration) {
 			timer.Stop()
 			f()
 		case <-timer.C:
+			return
+		}
+	}
+}
+
+// drainDone applies the completions of asynchronous actions that are ready, without
+// waiting.
+func (w *World) drainDone() {
+	for {
+		select {
+		case f := <-w.gossip.done:
+			f()
+		default:
 			return
 		}
 	}
@@ -149,7 +173,7 @@ func (w *World) leave(n *simNode) {
 		w.gossip.done <- func() {
 			agent.Shutdown()
 			if n.agent == agent {
-				n.agent = nil
+				n.agent, n.left = nil, true
 			}
 			ev := event.Event{Type: event.NodeDown, Node: n.name, Reason: event.ReasonLeave}
 			if err != nil {

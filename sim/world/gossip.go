@@ -30,6 +30,7 @@ func (w *World) configureGossip(n *simNode, cfg *node.Config) {
 	g := w.spec.Scenario.Gossip
 	cfg.Profile = g.Profile
 	cfg.DisableGossipCompression = true // no bandwidth in the model: see node.Config
+	cfg.DisableTCPPings = g.DisableTCPPings
 	cfg.Tags = scenarios.DefaultTags(n.server)
 	cfg.Gossip = serf.Options{
 		EventSizeLimit:      g.EventSizeLimit,

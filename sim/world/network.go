@@ -11,13 +11,7 @@ import (
 // newNetwork builds the virtual network from the scenario's network section.
 func newNetwork(spec runspec.Spec) (*netmodel.Network, error) {
 	nc := spec.Scenario.Network
-	lat := netmodel.Latency{
-		Dist:   nc.Latency.Dist,
-		Mean:   nc.Latency.Mean.D(),
-		Stddev: nc.Latency.Stddev.D(),
-		Min:    nc.Latency.Min.D(),
-		Max:    nc.Latency.Max.D(),
-	}
+	lat := netLatency(nc.Latency)
 	n, err := netmodel.New(netmodel.Config{
 		Link: netmodel.LinkConfig{Latency: lat, Loss: nc.Loss},
 		Rand: subRand(spec.Seed, "network"),

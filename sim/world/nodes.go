@@ -4,12 +4,14 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"slices"
 	"strconv"
 
 	"github.com/hashicorp/raft"
 
 	"github.com/consim/consim/netmodel"
 	"github.com/consim/consim/node"
+	"github.com/consim/consim/scenarios"
 	"github.com/consim/consim/sim/disk"
 	"github.com/consim/consim/sim/event"
 )
@@ -22,6 +24,7 @@ type simNode struct {
 	host   *netmodel.Host
 	disk   *disk.Disk // servers only; outlives the agent across crashes
 	agent  *node.Agent
+	left   bool // it left gracefully: the liveness phase does not bring it back
 
 	reported node.RaftProgress // last raft_progress/raft_config reported
 }
@@ -47,17 +50,37 @@ func (w *World) addNodes() error {
 	for i := 1; i <= c.Clients; i++ {
 		w.nodes = append(w.nodes, &simNode{name: fmt.Sprintf("client-%d", i), addr: fmt.Sprintf("127.0.2.%d", i)})
 	}
+	nics := map[string][]string{} // node -> peers routed over its eth1
+	for _, nc := range w.spec.Scenario.Network.NICs {
+		nics[nc.Node] = nc.Routes
+	}
 	for _, n := range w.nodes {
-		h, err := w.net.AddHost(n.name, n.addr)
+		addrs := []string{n.addr}
+		routes, dual := nics[n.name]
+		if dual {
+			addrs = append(addrs, secondNIC(n))
+		}
+		h, err := w.net.AddHost(n.name, addrs...)
 		if err != nil {
 			return fmt.Errorf("world: add host %s: %w", n.name, err)
+		}
+		for _, peer := range routes {
+			h.SetRoute(peer, 1)
 		}
 		n.host = h
 		if n.server {
 			n.disk = disk.New(disk.Config{WriteLatency: w.spec.Scenario.Disk.WriteLatency.D()})
+			n.disk.SetFsyncLies(slices.Contains(w.spec.Scenario.Bugs, scenarios.BugFsyncLies))
 		}
 	}
 	return nil
+}
+
+// secondNIC is the address of a node's eth1: 127.0.3.N for server-N, 127.0.4.N for
+// client-N.
+func secondNIC(n *simNode) string {
+	ip := net.ParseIP(n.addr).To4()
+	return fmt.Sprintf("127.0.%d.%d", ip[2]+2, ip[3])
 }
 
 // voters is the static bootstrap configuration: every server, as Consul's
@@ -86,6 +109,9 @@ func (w *World) start(n *simNode) error {
 		Server:     n.server,
 		Observer:   observer{w.emit},
 	}
+	// Planted bugs (scenario bugs:): the node's own, on every start; fsync-lies is the
+	// disk's, set once when the disk is made (addNodes).
+	cfg.UnsafeBugs, _ = node.ParseBugs(w.spec.Scenario.Bugs)
 	w.configureGossip(n, &cfg) // profile, tags, Serf options, handlers (gossip.go)
 	if w.spec.Trace {
 		cfg.LogOutput = &logWriter{e: w.emit, node: n.name}
@@ -118,7 +144,7 @@ func (w *World) start(n *simNode) error {
 	if err != nil {
 		return fmt.Errorf("world: start %s: %w", n.name, err)
 	}
-	n.agent = a
+	n.agent, n.left = a, false
 	w.emit.emit(event.Event{Type: event.NodeUp, Node: n.name, Addr: n.addr, Role: n.role(), Tags: a.Tags()})
 	return nil
 }

@@ -36,11 +36,14 @@ type World struct {
 	nodes []*simNode // servers first, then clients, in name order
 
 	gossip gossipWorld // the scenario's actions and the agents' gossip setup (actions.go)
+	agenda agenda      // timed items other than actions: fault firings and ends (agenda.go)
+	faults faultWorld  // the scenario's faults: active firings, their names (faults.go)
 }
 
 // Run builds the world from spec, runs it to the end and writes the stream to out.
 func Run(spec runspec.Spec, out io.Writer) error {
 	w := &World{spec: spec, emit: newEmitter(out)}
+	w.gossip.done = make(chan func(), len(spec.Scenario.Actions)+len(spec.Scenario.Faults)+16)
 	sc := &spec.Scenario
 	w.emit.emit(event.Event{
 		Type: event.RunStart, Scenario: sc.Name, Seed: spec.Seed, Build: spec.Build, Version: spec.Version,
@@ -65,8 +68,13 @@ func Run(spec runspec.Spec, out io.Writer) error {
 	if err != nil {
 		return err
 	}
+	w.scheduleFaults() // faults.go
 	w.runUntil(sc.Duration.D())
+	w.liveness() // liveness.go
 	stopWorkload()
+	if err := w.finalReads(); err != nil {
+		return err
+	}
 	w.emit.emit(event.Event{Type: event.RunEnd, Alive: w.alive(), Leaders: w.leaders(), Net: w.netStats()})
 	return nil
 }

@@ -1,0 +1,84 @@
+package world
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/hashicorp/raft"
+
+	"github.com/consim/consim/node/serf"
+	"github.com/consim/consim/scenarios"
+	"github.com/consim/consim/sim/event"
+)
+
+// livenessPoll is how often the liveness phase checks for convergence.
+const livenessPoll = 100 * time.Millisecond
+
+// liveness runs the liveness phase, unless the scenario skips it: every fault in progress
+// ends, crashed nodes restart (on their disks), and the cluster runs until it converges
+// or the phase's timeout passes. It reports whether the cluster converged.
+func (w *World) liveness() bool {
+	lv := w.spec.Scenario.Liveness
+	if lv.Skip {
+		return false
+	}
+	timeout := lv.Timeout.D()
+	if timeout <= 0 {
+		timeout = scenarios.DefaultLivenessTimeout.D()
+	}
+	start := w.emit.now()
+	w.emit.emit(event.Event{Type: event.LivenessStart, Timeout: timeout.String()})
+	w.healAll("liveness")
+	for _, n := range w.nodes {
+		if n.agent == nil && !n.left {
+			if err := w.restart(n); err != nil {
+				panic(fmt.Sprintf("world: liveness: %v", err))
+			}
+		}
+	}
+	converged := false
+	for {
+		w.drainDone()
+		if converged = w.converged(); converged || w.emit.now()-start >= timeout {
+			break
+		}
+		w.waitUntil(min(w.emit.now()+livenessPoll, start+timeout))
+	}
+	end := event.Event{Type: event.LivenessEnd}
+	end.Converged = &converged
+	if converged {
+		s := (w.emit.now() - start).Seconds()
+		end.Seconds = &s
+	}
+	w.emit.emit(end)
+	return converged
+}
+
+// converged reports whether the running cluster has one leader that every running
+// server follows, and every running agent sees every running agent alive.
+func (w *World) converged() bool {
+	if len(w.leaders()) != 1 {
+		return false
+	}
+	lead := w.leaderNode()
+	for _, n := range w.running(isServer) {
+		if addr, _ := n.agent.Raft().LeaderWithID(); addr != raft.ServerAddress(lead.raftAddr()) {
+			return false
+		}
+	}
+	up := w.running(anyNode)
+	for _, n := range up {
+		alive := map[string]bool{}
+		for _, m := range n.agent.Members() {
+			if m.Status == serf.StatusAlive {
+				alive[m.Name] = true
+			}
+		}
+		for _, m := range up {
+			if !alive[m.name] {
+				return false
+			}
+		}
+	}
+	return true
+}
