@@ -78,12 +78,15 @@ func (w *World) fire(f scenarios.Fault, name, group string, onEnd func()) {
 	}
 	fr := &firing{name: name, group: group, kind: f.Kind(), onEnd: onEnd}
 	w.faults.active = append(w.faults.active, fr)
+	// Installing may take virtual time (a crashed agent shuts down): the firing is at the
+	// moment it fired, and lasts For from then; fault_start comes once it is in place.
+	at := w.emit.now()
 	resolved, targets, why := w.install(fr, f)
 	ev := event.Event{Type: event.FaultStart, Name: name, Reason: why}
-	ev.Kind, ev.Targets, ev.Spec = fr.kind, targets, firingSpec(resolved, name, w.emit.now())
+	ev.Kind, ev.Targets, ev.Spec = fr.kind, targets, firingSpec(resolved, name, at)
 	w.emit.emit(ev)
 	if f.For > 0 {
-		w.agenda.at(w.emit.now()+f.For.D(), func() { w.end(fr, "") })
+		w.agenda.at(at+f.For.D(), func() { w.end(fr, "") })
 	}
 }
 
