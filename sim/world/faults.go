@@ -3,6 +3,7 @@ package world
 import (
 	"fmt"
 	"math/rand"
+	"slices"
 	"time"
 
 	"github.com/consim/consim/netmodel"
@@ -21,14 +22,15 @@ type faultWorld struct {
 
 // firing is one firing of a fault: what it installed and how to undo it.
 type firing struct {
-	name   string // the fault's name; a sequence step or nemesis draw adds ".N"
-	group  string // the scenario fault it belongs to, which heal names
-	kind   string
-	nets   []*netmodel.Fault // network faults installed, lifted at the end
-	undo   []func()          // world-side undo (restart, restore a disk), run in reverse
-	effect event.Effect      // the world-side part of the effect
-	done   bool
-	onEnd  func() // what comes after (the next sequence step, the next nemesis draw)
+	name    string // the fault's name; a sequence step or nemesis draw adds ".N"
+	group   string // the scenario fault it belongs to, which heal names
+	kind    string
+	targets []string          // as resolved when it fired
+	nets    []*netmodel.Fault // network faults installed, lifted at the end
+	undo    []func()          // world-side undo (restart, restore a disk), run in reverse
+	effect  event.Effect      // the world-side part of the effect
+	done    bool
+	onEnd   func() // what comes after (the next sequence step, the next nemesis draw)
 }
 
 // scheduleFaults puts the first firing of every scenario fault on the agenda.
@@ -82,10 +84,20 @@ func (w *World) fire(f scenarios.Fault, name, group string, onEnd func()) {
 	// moment it fired, and lasts For from then; fault_start comes once it is in place.
 	at := w.emit.now()
 	resolved, targets, why := w.install(fr, f)
+	fr.targets = targets
 	ev := event.Event{Type: event.FaultStart, Name: name, Reason: why}
 	ev.Kind, ev.Targets, ev.Spec = fr.kind, targets, firingSpec(resolved, name, at)
 	w.emit.emit(ev)
-	if f.For > 0 {
+	switch {
+	case f.Restart != "":
+		// A restart is instantaneous, and ends the crash or leave that kept its node down.
+		for _, other := range append([]*firing(nil), w.faults.active...) {
+			if other != fr && (other.kind == scenarios.KindCrash || other.kind == scenarios.KindLeave) && slices.Equal(other.targets, targets) {
+				w.end(other, "restarted by "+name)
+			}
+		}
+		w.end(fr, "")
+	case f.For > 0:
 		w.agenda.at(at+f.For.D(), func() { w.end(fr, "") })
 	}
 }
