@@ -2,6 +2,7 @@ package checker
 
 import (
 	"fmt"
+	"strings"
 	"io"
 	"time"
 
@@ -41,11 +42,23 @@ func Visualize(events []event.Event, mode string, timeout time.Duration, w io.Wr
 	return nil
 }
 
-// annotations marks leader elections and node crashes and restarts on the timeline.
+// annotations marks leader elections, node crashes and restarts, and fault windows (from
+// fault_start to fault_end, with the firing in scenario syntax) on the timeline.
 func annotations(events []event.Event) []porcupine.Annotation {
 	var out []porcupine.Annotation
+	open := map[string]int{} // fault name -> its annotation in out, until it ends
 	for _, ev := range events {
 		switch {
+		case ev.Type == event.FaultStart && ev.Kind != "heal":
+			open[ev.Name] = len(out)
+			out = append(out, porcupine.Annotation{Tag: "faults", Start: int64(ev.T), End: int64(ev.T),
+				Description: fmt.Sprintf("%s: %s", ev.Name, ev.Spec), Details: strings.Join(ev.Targets, ", "),
+				BackgroundColor: "#fdebd0"})
+		case ev.Type == event.FaultEnd:
+			if i, ok := open[ev.Name]; ok {
+				out[i].End = int64(ev.T)
+				delete(open, ev.Name)
+			}
 		case ev.Type == event.RaftState && ev.State == "leader":
 			out = append(out, porcupine.Annotation{Tag: "raft", Start: int64(ev.T),
 				Description: fmt.Sprintf("%s leads term %d", ev.Node, ev.Term), BackgroundColor: "#d6eaf8"})
@@ -55,6 +68,11 @@ func annotations(events []event.Event) []porcupine.Annotation {
 		case ev.Type == event.NodeUp && ev.T > 0:
 			out = append(out, porcupine.Annotation{Tag: "nodes", Start: int64(ev.T),
 				Description: ev.Node + " up", BackgroundColor: "#d5f5e3"})
+		}
+	}
+	if len(events) > 0 {
+		for _, i := range open { // still in progress when the stream ended
+			out[i].End = int64(events[len(events)-1].T)
 		}
 	}
 	return out
