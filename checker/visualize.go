@@ -2,8 +2,8 @@ package checker
 
 import (
 	"fmt"
-	"strings"
 	"io"
+	"strings"
 	"time"
 
 	"github.com/anishathalye/porcupine"
