@@ -141,9 +141,7 @@ func TestFaultPartitionNumberedStreamFromStart(t *testing.T) {
 // A one-way fault stops a->b only, for packets and for streams.
 func TestFaultOneWayBlocksOneDirection(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		n := newNet(t, Config{Link: constant(ms)})
-		a := addHost(t, n, "a", "127.0.0.1")
-		b := addHost(t, n, "b", "127.0.0.2")
+		n, a, b := twoHosts(t)
 		pa, _ := a.ListenPacket("", 1)
 		pb, _ := b.ListenPacket("", 2)
 		c, s, ln := connect(t, a, b, 80)
@@ -270,9 +268,7 @@ func TestFaultEffectsSumToNetworkCounters(t *testing.T) {
 
 func TestFaultLiftIdempotentAndZeroEffect(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		n := newNet(t, Config{Link: constant(ms)})
-		a := addHost(t, n, "a", "127.0.0.1")
-		b := addHost(t, n, "b", "127.0.0.2")
+		n, a, b := twoHosts(t)
 		pa, _ := a.ListenPacket("", 1)
 		pb, _ := b.ListenPacket("", 2)
 		f := n.NewFault("elsewhere")
@@ -315,9 +311,7 @@ func TestFaultLiftIdempotentAndZeroEffect(t *testing.T) {
 
 func TestCrashReturnsStreamsReset(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		n := newNet(t, Config{Link: constant(ms)})
-		a := addHost(t, n, "a", "127.0.0.1")
-		b := addHost(t, n, "b", "127.0.0.2")
+		n, a, b := twoHosts(t)
 		c1, _, lnb := connect(t, a, b, 80)
 		c2, _, _ := connect(t, a, b, 81)
 		c3, _, lna := connect(t, b, a, 90) // dialed by b

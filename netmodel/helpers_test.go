@@ -28,6 +28,14 @@ func newNet(t testing.TB, cfg Config) *Network {
 	return n
 }
 
+// twoHosts returns a network of constant 1ms links with hosts a (127.0.0.1) and b
+// (127.0.0.2), the setup most tests start from.
+func twoHosts(t testing.TB) (*Network, *Host, *Host) {
+	t.Helper()
+	n := newNet(t, Config{Link: constant(ms)})
+	return n, addHost(t, n, "a", "127.0.0.1"), addHost(t, n, "b", "127.0.0.2")
+}
+
 func addHost(t testing.TB, n *Network, name string, addrs ...string) *Host {
 	t.Helper()
 	h, err := n.AddHost(name, addrs...)

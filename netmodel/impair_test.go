@@ -198,9 +198,7 @@ func TestImpairLatencyMatchingLinksOnly(t *testing.T) {
 // their order even when a later one would sample a shorter delay.
 func TestImpairLatencyKeepsStreamOrder(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		n := newNet(t, Config{Link: constant(ms)})
-		a := addHost(t, n, "a", "127.0.0.1")
-		b := addHost(t, n, "b", "127.0.0.2")
+		n, a, b := twoHosts(t)
 		c, s, ln := connect(t, a, b, 80)
 		f := n.NewFault("jitter")
 		f.Impair("a", "b", Impairment{Latency: &Latency{Dist: DistUniform, Min: ms, Max: 100 * ms}, Reorder: 1, Duplicate: 1, Loss: 1})

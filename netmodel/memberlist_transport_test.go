@@ -81,9 +81,7 @@ func memberCounts(mls []*memberlist.Memberlist) []int {
 
 func TestMemberlistTransportContract(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		n := newNet(t, Config{Link: constant(ms)})
-		a := addHost(t, n, "a", "127.0.0.1")
-		b := addHost(t, n, "b", "127.0.0.2")
+		n, a, b := twoHosts(t)
 		ta, err := NewMemberlistTransport(a, "", 0)
 		if err != nil {
 			t.Fatal(err)

@@ -138,9 +138,7 @@ func TestPauseHeldPacketsToCrashedHostAndQueueLimit(t *testing.T) {
 // the newer, which delivers it on its own Lift.
 func TestPauseOverlappingPausesHandOver(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		n := newNet(t, Config{Link: constant(ms)})
-		a := addHost(t, n, "a", "127.0.0.1")
-		b := addHost(t, n, "b", "127.0.0.2")
+		n, a, b := twoHosts(t)
 		pa, _ := a.ListenPacket("", 1)
 		pb, _ := b.ListenPacket("", 2)
 		c, s, ln := connect(t, a, b, 80)

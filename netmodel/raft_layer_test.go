@@ -122,9 +122,7 @@ func TestRaftClusterElectsAppliesAndShutsDown(t *testing.T) {
 
 func TestRaftLayerCloseAbortsTrackedConns(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		n := newNet(t, Config{Link: constant(ms)})
-		a := addHost(t, n, "a", "127.0.0.1")
-		b := addHost(t, n, "b", "127.0.0.2")
+		_, a, b := twoHosts(t)
 		la, _ := NewRaftLayer(a, "", 8300)
 		lb, _ := NewRaftLayer(b, "", 8300)
 		dialed, err := la.Dial("127.0.0.2:8300", time.Second)

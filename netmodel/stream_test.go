@@ -57,9 +57,7 @@ func TestStreamLatencyOrderAndEOF(t *testing.T) {
 
 func TestStreamCloseWrite(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		n := newNet(t, Config{Link: constant(ms)})
-		a := addHost(t, n, "a", "127.0.0.1")
-		b := addHost(t, n, "b", "127.0.0.2")
+		_, a, b := twoHosts(t)
 		c, s, ln := connect(t, a, b, 80)
 		c.Write([]byte("request"))
 		c.(*Conn).CloseWrite()
@@ -166,9 +164,7 @@ func TestStreamBufferLimitBlocksWriter(t *testing.T) {
 
 func TestStreamDeadlines(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		n := newNet(t, Config{Link: constant(ms)})
-		a := addHost(t, n, "a", "127.0.0.1")
-		b := addHost(t, n, "b", "127.0.0.2")
+		_, a, b := twoHosts(t)
 		c, s, ln := connect(t, a, b, 80)
 		buf := make([]byte, 10)
 
