@@ -11,7 +11,11 @@ import (
 // run` writes and `consim check` re-derives from a saved run directory. wall is the
 // guest's wall time, zero when unknown.
 func Judge(sc *scenarios.Scenario, events []event.Event, stream []byte, wall time.Duration) Summary {
-	s := NewSummary(events, stream, wall)
+	timeout := CheckTimeout
+	if sc.Expect != nil && sc.Expect.CheckTimeout > 0 {
+		timeout = sc.Expect.CheckTimeout.D()
+	}
+	s := newSummary(events, stream, wall, timeout)
 	s.Expectations = Evaluate(sc.Expect, s, s.Verdicts)
 	return s
 }

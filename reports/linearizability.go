@@ -1,6 +1,8 @@
 package reports
 
 import (
+	"time"
+
 	"cmp"
 	"fmt"
 	"io"
@@ -33,8 +35,8 @@ type ModeAnomalies struct {
 // linearizability checks every read mode of the run's workload: the verdicts, anomalies
 // and stale-read staleness of summary.json, all nil when the history does not pair up
 // (Workload.HistoryError says why) or has no read.
-func linearizability(events []event.Event) (map[string]string, map[string]*ModeAnomalies, *checker.Staleness) {
-	vs, err := checker.Linearizability(events, CheckTimeout)
+func linearizability(events []event.Event, timeout time.Duration) (map[string]string, map[string]*ModeAnomalies, *checker.Staleness) {
+	vs, err := checker.Linearizability(events, timeout)
 	if err != nil || len(vs) == 0 {
 		return nil, nil, nil
 	}

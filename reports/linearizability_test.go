@@ -5,7 +5,9 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/consim/consim/scenarios"
 	"github.com/consim/consim/sim/event"
 )
 
@@ -92,5 +94,22 @@ func TestSummaryNoWorkloadNoVerdicts(t *testing.T) {
 	}
 	if b := s.JSON(); bytes.Contains(b, []byte("\n  \"verdicts\"")) {
 		t.Error("summary.json has verdicts without a workload")
+	}
+}
+
+// The scenario's expect.check_timeout is the checker time each mode gets: with almost
+// none, the verdicts are unknown, and the expectation on them fails.
+func TestJudgeUsesTheScenarioCheckTimeout(t *testing.T) {
+	sc := &scenarios.Scenario{Expect: &scenarios.Expect{Consistent: "linearizable"}}
+	if s := Judge(sc, kvEvents(), nil, 0); s.Verdicts["consistent"] != "linearizable" {
+		t.Fatalf("default timeout: consistent %q", s.Verdicts["consistent"])
+	}
+	sc.Expect.CheckTimeout = scenarios.Duration(time.Nanosecond)
+	s := Judge(sc, kvEvents(), nil, 0)
+	if s.Verdicts["consistent"] != "unknown" {
+		t.Errorf("1ns timeout: consistent %q, want unknown", s.Verdicts["consistent"])
+	}
+	if len(Failed(s.Expectations)) == 0 {
+		t.Error("an unknown verdict met consistent: linearizable")
 	}
 }

@@ -73,6 +73,11 @@ type Summary struct {
 // NewSummary summarizes a run from its stream; wall is the wall time it took (zero when
 // re-derived from a saved stream, where it is unknown).
 func NewSummary(events []event.Event, stream []byte, wall time.Duration) Summary {
+	return newSummary(events, stream, wall, CheckTimeout)
+}
+
+// newSummary is NewSummary with the checker time each read mode gets.
+func newSummary(events []event.Event, stream []byte, wall, checkTimeout time.Duration) Summary {
 	sum := sha256.Sum256(stream)
 	s := Summary{
 		Events:          len(events),
@@ -102,7 +107,7 @@ func NewSummary(events []event.Event, stream []byte, wall time.Duration) Summary
 	}
 	s.Workload = NewWorkload(events)
 	if s.Workload != nil {
-		s.Verdicts, s.Anomalies, s.Staleness = linearizability(events)
+		s.Verdicts, s.Anomalies, s.Staleness = linearizability(events, checkTimeout)
 	}
 	s.UserEvents, s.Queries = gossipStats(events)
 	s.Faults, s.Liveness = faultSummary(events)

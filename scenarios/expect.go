@@ -1,6 +1,9 @@
 package scenarios
 
-import "slices"
+import (
+	"slices"
+	"time"
+)
 
 // Expect is what a run must show to pass. Every field is optional; a run with no
 // expectations passes when it completes.
@@ -27,7 +30,13 @@ type Expect struct {
 	// FaultsEffective requires every fault firing to have had an effect (dropped, held,
 	// delayed or duplicated traffic, a crashed or paused node, ...).
 	FaultsEffective bool `yaml:"faults_effective" json:"faults_effective,omitempty"`
+	// CheckTimeout is the checker time each read mode's linearizability check gets
+	// (default 10s, at most MaxCheckTimeout); running out makes the verdict unknown.
+	CheckTimeout Duration `yaml:"check_timeout" json:"check_timeout,omitempty"`
 }
+
+// MaxCheckTimeout bounds expect.check_timeout.
+const MaxCheckTimeout = Duration(time.Hour)
 
 // Verdict values an expectation may require of a read mode.
 const (
@@ -60,6 +69,9 @@ func checkExpect(c *checker, s *Scenario) {
 	}
 	if c.has("expect.user_events", e.UserEvents != "") && e.UserEvents != "delivered" {
 		c.errorf("expect.user_events", "must be delivered (every user event reaches every member owed it, once), got %q", e.UserEvents)
+	}
+	if c.has("expect.check_timeout", e.CheckTimeout != 0) && (e.CheckTimeout <= 0 || e.CheckTimeout > MaxCheckTimeout) {
+		c.errorf("expect.check_timeout", "must be above 0s and at most %s, got %s", MaxCheckTimeout, e.CheckTimeout)
 	}
 	if c.has("expect.max_elections", e.MaxElections != 0) && e.MaxElections < 1 {
 		c.errorf("expect.max_elections", "must be at least 1, got %d", e.MaxElections)
