@@ -87,8 +87,9 @@ func TestPlantedBugsAreCaught(t *testing.T) {
 }
 
 // sweepSeeds is how many seeds TestNoBugSweep runs per scenario: CONSIM_SWEEP_SEEDS, or
-// defaultSweepSeeds (make soak sets 200). 20 seeds of the seven scenarios take about five
-// minutes on two cores, which `make test` cannot afford on top of everything else.
+// defaultSweepSeeds (make sweep sets 20, make soak 200). 20 seeds of the seven scenarios
+// take about five minutes on two cores, which `make test` cannot afford on top of
+// everything else.
 func sweepSeeds(t *testing.T) int {
 	if v := os.Getenv("CONSIM_SWEEP_SEEDS"); v != "" {
 		n, err := strconv.Atoi(v)
@@ -101,7 +102,7 @@ func sweepSeeds(t *testing.T) int {
 }
 
 // defaultSweepSeeds is the sweep `make test` runs.
-const defaultSweepSeeds = 10
+const defaultSweepSeeds = 5
 
 // With no bug planted, every built-in scenario with faults and a workload keeps consistent
 // reads linearizable and loses no acknowledged write, whatever the seed.
