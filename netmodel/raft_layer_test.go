@@ -11,7 +11,6 @@ import (
 	"testing/synctest"
 	"time"
 
-	"github.com/hashicorp/go-hclog"
 	"github.com/hashicorp/raft"
 )
 
@@ -45,41 +44,12 @@ func (noSnapshot) Release()                             {}
 func TestRaftClusterElectsAppliesAndShutsDown(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		n := newNet(t, Config{Link: LinkConfig{Latency: Latency{Dist: DistNormal, Mean: 2 * ms, Stddev: ms / 2}}})
-		var servers []raft.Server
-		var layers []*RaftLayer
+		var hosts []*Host
 		for i := range 3 {
-			h := addHost(t, n, fmt.Sprintf("server%d", i), fmt.Sprintf("127.0.0.%d", i+1))
-			l, err := NewRaftLayer(h, "", 8300)
-			if err != nil {
-				t.Fatal(err)
-			}
-			layers = append(layers, l)
-			servers = append(servers, raft.Server{ID: raft.ServerID(h.Name()), Address: raft.ServerAddress(l.Addr().String())})
+			hosts = append(hosts, addHost(t, n, fmt.Sprintf("server%d", i), fmt.Sprintf("127.0.0.%d", i+1)))
 		}
-		var rafts []*raft.Raft
-		var fsms []*countFSM
-		for i, l := range layers {
-			trans := raft.NewNetworkTransportWithConfig(&raft.NetworkTransportConfig{
-				Stream:  l,
-				MaxPool: 3,
-				Timeout: 10 * time.Second,
-				Logger:  hclog.NewNullLogger(),
-			})
-			conf := raft.DefaultConfig()
-			conf.LocalID = servers[i].ID
-			conf.Logger = hclog.NewNullLogger()
-			logs := raft.NewInmemStore()
-			fsm := &countFSM{}
-			r, err := raft.NewRaft(conf, fsm, logs, logs, raft.NewInmemSnapshotStore(), trans)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if err := r.BootstrapCluster(raft.Configuration{Servers: servers}).Error(); err != nil {
-				t.Fatal(err)
-			}
-			rafts = append(rafts, r)
-			fsms = append(fsms, fsm)
-		}
+		rc := startRaft(t, hosts)
+		rafts, fsms := rc.rafts, rc.fsms
 		start := time.Now()
 		var leader *raft.Raft
 		for leader == nil {
