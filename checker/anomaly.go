@@ -58,7 +58,7 @@ func explain(info porcupine.LinearizationInfo, hist []porcupine.Operation, ops [
 
 	block := blocking(hist, best[0])
 	type reached struct {
-		state  kvState
+		state  searchState
 		writer int // index in hist of the last operation that changed the state, -1: none
 	}
 	var states []reached
@@ -68,16 +68,16 @@ func explain(info porcupine.LinearizationInfo, hist []porcupine.Operation, ops [
 		}
 		r := reached{writer: -1}
 		for _, id := range p {
-			ok, next := kvStep(r.state, hist[id].Input.(kvInput), hist[id].Output.(kvOutput))
+			ok, next := searchStep(r.state, hist[id].Input.(kvInput), hist[id].Output.(kvOutput))
 			if !ok {
 				panic(fmt.Sprintf("checker: porcupine's partial linearization %v does not replay at %d", p, id))
 			}
-			if next != r.state {
+			if next.kv != r.state.kv {
 				r.writer = id
 			}
 			r.state = next
 		}
-		if !slices.ContainsFunc(states, func(x reached) bool { return x.state == r.state }) {
+		if !slices.ContainsFunc(states, func(x reached) bool { return x.state.kv == r.state.kv }) {
 			states = append(states, r)
 		}
 	}
@@ -88,7 +88,13 @@ func explain(info porcupine.LinearizationInfo, hist []porcupine.Operation, ops [
 	a := Anomaly{Mode: mode, Key: in.Key, OpID: op.ID, Client: op.Client, Via: op.Via,
 		Op: describeKVOp(in, out), Call: op.Call.Seconds(), at: op.Call}
 	for _, s := range states {
-		a.Linearizable = append(a.Linearizable, s.state.String())
+		shown := s.state.kv.String()
+		if s.state.kv.Value == unreadValue && s.writer >= 0 {
+			// The reductions merged the values no read returned (reduce.go); the one
+			// this partial linearization wrote last is the one to name.
+			shown = hist[s.writer].Input.(kvInput).Shown
+		}
+		a.Linearizable = append(a.Linearizable, shown)
 	}
 
 	var what string

@@ -3,7 +3,6 @@ package checker
 import (
 	"math"
 	"net/http"
-	"slices"
 
 	"github.com/anishathalye/porcupine"
 
@@ -39,7 +38,7 @@ func kvHistory(ops []Op, mode string) (hist []porcupine.Operation, reads, writes
 		if op.Kind == event.OpGet && op.Mode != mode {
 			continue
 		}
-		in := kvInput{Key: op.Key, Op: op.Kind, Value: op.Value}
+		in := kvInput{Key: op.Key, Op: op.Kind, Value: op.Value, Shown: op.Value}
 		if op.Kind == event.OpCAS {
 			in.Expect = expectAbsent
 			if op.CASIndex != 0 {
@@ -80,40 +79,6 @@ func kvHistory(ops []Op, mode string) (hist []porcupine.Operation, reads, writes
 			Call: int64(op.Call), Return: ret, Metadata: i})
 	}
 	return hist, reads, writes
-}
-
-// pruneUnobserved drops the unknown-outcome puts and cas whose effect nothing in hist can
-// observe: no read returned their value, no cas expected it, and no failed cas on their key
-// was called after them (a failed cas says "the value was not v", which they could
-// explain). Such a write may always be linearized at the very end, where it changes
-// nothing, so dropping it never changes a verdict; keeping it open-ended makes porcupine
-// try it at every point, which after a crash (dozens of writes timing out at once) turns a
-// check of milliseconds into one that runs out of time. It returns a new slice.
-func pruneUnobserved(hist []porcupine.Operation) []porcupine.Operation {
-	observed := map[string]bool{}     // values read, or expected by a cas
-	failedCAS := map[string][]int64{} // key -> call times of cas that answered false
-	for _, op := range hist {
-		in, out := op.Input.(kvInput), op.Output.(kvOutput)
-		switch {
-		case in.Op == event.OpGet && out.Found:
-			observed[out.Value] = true
-		case in.Op == event.OpCAS && in.Expect == expectValue:
-			observed[in.ExpectValue] = true
-		}
-		if in.Op == event.OpCAS && !out.OK && !out.Unknown {
-			failedCAS[in.Key] = append(failedCAS[in.Key], op.Call)
-		}
-	}
-	var kept []porcupine.Operation
-	for _, op := range hist {
-		in, out := op.Input.(kvInput), op.Output.(kvOutput)
-		if out.Unknown && (in.Op == event.OpPut || in.Op == event.OpCAS) && !observed[in.Value] &&
-			!slices.ContainsFunc(failedCAS[in.Key], func(call int64) bool { return call > op.Call }) {
-			continue
-		}
-		kept = append(kept, op)
-	}
-	return kept
 }
 
 // casIndexValues maps a ModifyIndex to the value of the entry that had it, from every

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"hash/fnv"
 	"sort"
+	"sync/atomic"
 
 	"github.com/anishathalye/porcupine"
 
@@ -41,9 +42,14 @@ const (
 type kvInput struct {
 	Key         string
 	Op          string // event.OpGet, OpPut, OpCAS, OpDelete
-	Value       string // put, cas: the value written
+	Value       string // put, cas: the value written (unreadValue once reduced: reduce.go)
 	Expect      kvExpect
 	ExpectValue string // cas with expectValue
+	// Shown is the value as the workload wrote it, for people: the model steps on Value.
+	Shown string
+	// Chain and Rank order identical open-ended writes (reduce.go): this is the Rank-th,
+	// from 0, of the key's chain Chain-1; Chain 0 is no chain.
+	Chain, Rank int32
 }
 
 // kvOutput is what the operation answered.
@@ -65,10 +71,48 @@ type kvState struct {
 }
 
 func (s kvState) String() string {
-	if !s.Present {
+	switch {
+	case !s.Present:
 		return "missing"
+	case s.Value == unreadValue:
+		return "a value no read returned"
 	}
 	return s.Value
+}
+
+// searchState is what porcupine searches: the key, and how many writes of each chain of
+// identical open-ended writes are linearized (reduce.go's chainIdentical). The counts
+// follow from the set of linearized operations, which porcupine's cache compares
+// already, so Equal and Hash look at the key only. chains is never modified once in a
+// state: a step that moves a chain copies it.
+type searchState struct {
+	kv     kvState
+	chains []int32
+}
+
+// searchStep is kvStep, but a write of a chain only in its turn.
+func searchStep(s searchState, in kvInput, out kvOutput) (bool, searchState) {
+	c := int(in.Chain) - 1
+	if c >= 0 {
+		done := int32(0)
+		if c < len(s.chains) {
+			done = s.chains[c]
+		}
+		if done != in.Rank {
+			return false, s
+		}
+	}
+	ok, kv := kvStep(s.kv, in, out)
+	if !ok {
+		return false, s
+	}
+	next := searchState{kv: kv, chains: s.chains}
+	if c >= 0 {
+		next.chains = make([]int32, max(len(s.chains), c+1))
+		copy(next.chains, s.chains)
+		next.chains[c]++
+	}
+	return true, next
 }
 
 // holds says whether a cas with expectation in may apply in state s.
@@ -115,16 +159,23 @@ func kvStep(s kvState, in kvInput, out kvOutput) (bool, kvState) {
 
 // KVModel returns the porcupine model of the KV store, partitioned by key. Operations'
 // inputs and outputs are the ones kvHistory builds.
-func KVModel() porcupine.Model {
+func KVModel() porcupine.Model { return searchModel(nil) }
+
+// searchModel is KVModel counting its steps in steps (when not nil): the checker's work,
+// which unlike its time is the same on every machine.
+func searchModel(steps *atomic.Int64) porcupine.Model {
 	return porcupine.Model{
 		Partition: partitionByKey,
-		Init:      func() any { return kvState{} },
+		Init:      func() any { return searchState{} },
 		Step: func(state, input, output any) (bool, any) {
-			return kvStep(state.(kvState), input.(kvInput), output.(kvOutput))
+			if steps != nil {
+				steps.Add(1)
+			}
+			return searchStep(state.(searchState), input.(kvInput), output.(kvOutput))
 		},
-		Equal: func(a, b any) bool { return a.(kvState) == b.(kvState) },
+		Equal: func(a, b any) bool { return a.(searchState).kv == b.(searchState).kv },
 		Hash: func(state any) uint64 {
-			s := state.(kvState)
+			s := state.(searchState).kv
 			if !s.Present {
 				return 0
 			}
@@ -135,7 +186,7 @@ func KVModel() porcupine.Model {
 		DescribeOperation: func(input, output any) string {
 			return describeKVOp(input.(kvInput), output.(kvOutput))
 		},
-		DescribeState: func(state any) string { return state.(kvState).String() },
+		DescribeState: func(state any) string { return state.(searchState).kv.String() },
 	}
 }
 
@@ -170,7 +221,7 @@ func describeKVOp(in kvInput, out kvOutput) string {
 		}
 		return fmt.Sprintf("get %s = %s", in.Key, got)
 	case event.OpPut:
-		s = fmt.Sprintf("put %s := %s", in.Key, in.Value)
+		s = fmt.Sprintf("put %s := %s", in.Key, in.Shown)
 	case event.OpDelete:
 		s = fmt.Sprintf("delete %s", in.Key)
 	case event.OpCAS:
@@ -181,7 +232,7 @@ func describeKVOp(in kvInput, out kvOutput) string {
 		case expectValue:
 			cond = in.ExpectValue
 		}
-		s = fmt.Sprintf("cas %s := %s if %s", in.Key, in.Value, cond)
+		s = fmt.Sprintf("cas %s := %s if %s", in.Key, in.Shown, cond)
 		if !out.Unknown {
 			s += fmt.Sprintf(": %t", out.OK)
 		}

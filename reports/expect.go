@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/consim/consim/checker"
 	"github.com/consim/consim/scenarios"
 )
 
@@ -13,6 +14,10 @@ type Expectation struct {
 	Name   string `json:"name"`
 	OK     bool   `json:"ok"`
 	Detail string `json:"detail"`
+	// Undecided (with OK false): the checker reached its limit before it could say
+	// whether the expectation holds. That is not a failure of the run: `consim run`
+	// exits 4, not 1, when nothing else failed.
+	Undecided bool `json:"undecided,omitempty"`
 }
 
 // Evaluate judges the scenario's expectations against a summary derived from the run's
@@ -43,6 +48,11 @@ func Evaluate(e *scenarios.Expect, s Summary, verdicts map[string]string) []Expe
 		switch {
 		case !ok:
 			x.Detail = fmt.Sprintf("no %s reads were judged", m.mode)
+		case got == checker.VerdictUnknown:
+			x.Undecided, x.Detail = true, fmt.Sprintf("undecided: %s reads are unknown", m.mode)
+			if a := s.Anomalies[m.mode]; a != nil && len(a.UnknownKeys) > 0 {
+				x.Detail = fmt.Sprintf("undecided: %s; raise expect.check_timeout", checkLimit(a))
+			}
 		case got == m.want:
 			x.OK, x.Detail = true, fmt.Sprintf("%s reads are %s", m.mode, got)
 		default:
@@ -132,11 +142,22 @@ func faultsEffective(fs []Fault) Expectation {
 	return x
 }
 
-// Failed returns the expectations that did not hold.
+// Failed returns the expectations that did not hold (undecided ones aside).
 func Failed(xs []Expectation) []Expectation {
 	var out []Expectation
 	for _, x := range xs {
-		if !x.OK {
+		if !x.OK && !x.Undecided {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+// Undecided returns the expectations the checker could not decide.
+func Undecided(xs []Expectation) []Expectation {
+	var out []Expectation
+	for _, x := range xs {
+		if x.Undecided {
 			out = append(out, x)
 		}
 	}

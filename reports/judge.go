@@ -11,11 +11,7 @@ import (
 // run` writes and `consim check` re-derives from a saved run directory. wall is the
 // guest's wall time, zero when unknown.
 func Judge(sc *scenarios.Scenario, events []event.Event, stream []byte, wall time.Duration) Summary {
-	timeout := CheckTimeout
-	if sc.Expect != nil && sc.Expect.CheckTimeout > 0 {
-		timeout = sc.Expect.CheckTimeout.D()
-	}
-	s := newSummary(events, stream, wall, timeout)
+	s := newSummary(events, stream, wall, CheckTimeoutOf(sc))
 	s.Expectations = Evaluate(sc.Expect, s, s.Verdicts)
 	return s
 }

@@ -1,20 +1,32 @@
 package reports
 
 import (
-	"time"
-
 	"cmp"
 	"fmt"
 	"io"
+	"math"
 	"slices"
+	"strings"
+	"time"
 
 	"github.com/consim/consim/checker"
+	"github.com/consim/consim/scenarios"
 	"github.com/consim/consim/sim/event"
 )
 
-// CheckTimeout is the checker time each read mode gets when a summary is derived
-// (checker.Linearizability's timeout). Running out makes that mode's verdict "unknown".
-var CheckTimeout = checker.DefaultTimeout
+// CheckTimeout is the checker time each key of each read mode gets when the scenario does
+// not say (expect.check_timeout). Running out leaves the key undecided: a limit of the
+// checker, never an anomaly.
+const CheckTimeout = checker.DefaultTimeout
+
+// CheckTimeoutOf is the checker time each key of each read mode gets in a run of sc: the
+// one the verdicts, the HTML views and `consim check` all use.
+func CheckTimeoutOf(sc *scenarios.Scenario) time.Duration {
+	if sc != nil && sc.Expect != nil && sc.Expect.CheckTimeout > 0 {
+		return sc.Expect.CheckTimeout.D()
+	}
+	return CheckTimeout
+}
 
 // maxExamples is how many explained anomalies summary.json keeps per mode.
 const maxExamples = 5
@@ -28,8 +40,11 @@ type ModeAnomalies struct {
 	// AtLeast: the checker stopped explaining (a bound, or the timeout): there may be more.
 	AtLeast  bool              `json:"count_is_lower_bound,omitempty"`
 	Examples []checker.Anomaly `json:"examples"`
-	// UnknownKeys are the keys whose check ran out of time (verdict unknown).
-	UnknownKeys []string `json:"unknown_keys,omitempty"`
+	// UnknownKeys are the keys whose check ran out of time (verdict unknown unless
+	// another key is not linearizable): a limit of the checker, not an anomaly.
+	// KeyTimeoutSeconds, present with them, is the time each key had.
+	UnknownKeys       []string `json:"unknown_keys,omitempty"`
+	KeyTimeoutSeconds float64  `json:"key_timeout_seconds,omitempty"`
 }
 
 // linearizability checks every read mode of the run's workload: the verdicts, anomalies
@@ -48,6 +63,9 @@ func linearizability(events []event.Event, timeout time.Duration) (map[string]st
 		a := &ModeAnomalies{CheckedReads: v.Reads, CheckedWrites: v.Writes, Count: v.AnomalyCount,
 			AtLeast: v.AnomaliesAtLeast, Examples: v.Anomalies[:min(len(v.Anomalies), maxExamples)],
 			UnknownKeys: v.UnknownKeys}
+		if len(v.UnknownKeys) > 0 {
+			a.KeyTimeoutSeconds = v.KeyTimeout.Seconds()
+		}
 		if a.Examples == nil {
 			a.Examples = []checker.Anomaly{}
 		}
@@ -89,7 +107,7 @@ func writeVerdicts(w io.Writer, s Summary) {
 				line += fmt.Sprintf("; %s%d anomal%s", more, a.Count, plural(a.Count, "y", "ies"))
 			}
 			if len(a.UnknownKeys) > 0 {
-				line += fmt.Sprintf("; checker timed out on %d key(s)", len(a.UnknownKeys))
+				line += "; " + checkLimit(a)
 			}
 			line += ")"
 		}
@@ -103,6 +121,13 @@ func writeVerdicts(w io.Writer, s Summary) {
 				st.MSBehind.P50, st.MSBehind.P99, st.MSBehind.Max)
 		}
 	}
+}
+
+// checkLimit says that the checker, not the run, left keys undecided.
+func checkLimit(a *ModeAnomalies) string {
+	each := time.Duration(math.Round(a.KeyTimeoutSeconds * 1e9))
+	return fmt.Sprintf("checker limit: %s undecided after %s each (%s), not an anomaly",
+		count(len(a.UnknownKeys), "key"), each, strings.Join(a.UnknownKeys, ", "))
 }
 
 func plural(n int, one, many string) string {

@@ -97,8 +97,9 @@ func TestSummaryNoWorkloadNoVerdicts(t *testing.T) {
 	}
 }
 
-// The scenario's expect.check_timeout is the checker time each mode gets: with almost
-// none, the verdicts are unknown, and the expectation on them fails.
+// The scenario's expect.check_timeout is the checker time each key gets: with almost
+// none, the verdicts are unknown, and the expectation on them is undecided, a checker
+// limit that says so, not a failure.
 func TestJudgeUsesTheScenarioCheckTimeout(t *testing.T) {
 	sc := &scenarios.Scenario{Expect: &scenarios.Expect{Consistent: "linearizable"}}
 	if s := Judge(sc, kvEvents(), nil, 0); s.Verdicts["consistent"] != "linearizable" {
@@ -109,7 +110,16 @@ func TestJudgeUsesTheScenarioCheckTimeout(t *testing.T) {
 	if s.Verdicts["consistent"] != "unknown" {
 		t.Errorf("1ns timeout: consistent %q, want unknown", s.Verdicts["consistent"])
 	}
-	if len(Failed(s.Expectations)) == 0 {
-		t.Error("an unknown verdict met consistent: linearizable")
+	if len(Failed(s.Expectations)) != 0 {
+		t.Errorf("an unknown verdict failed an expectation: %+v", s.Expectations)
+	}
+	u := Undecided(s.Expectations)
+	if len(u) != 1 || u[0].OK || !strings.Contains(u[0].Detail, "checker limit: 1 key undecided after 1ns each (k1), not an anomaly") {
+		t.Errorf("undecided expectations %+v, want consistent's, naming the checker limit", u)
+	}
+	var text bytes.Buffer
+	WriteText(&text, s)
+	if !strings.Contains(text.String(), "expect     LIMIT consistent: linearizable (undecided: checker limit") {
+		t.Errorf("the terminal summary does not say the checker reached its limit:\n%s", text.String())
 	}
 }

@@ -51,7 +51,10 @@ func count(n int, noun string) string {
 func writeExpectations(w io.Writer, xs []Expectation) {
 	for _, x := range xs {
 		mark := "ok  "
-		if !x.OK {
+		switch {
+		case x.Undecided:
+			mark = "LIMIT"
+		case !x.OK:
 			mark = "FAIL"
 		}
 		fmt.Fprintf(w, "expect     %s %s (%s)\n", mark, x.Name, x.Detail)

@@ -65,3 +65,32 @@ func TestCheckRederivesTheRun(t *testing.T) {
 		t.Errorf("check of a corrupt stream: %s", r)
 	}
 }
+
+// A checker that runs out of time decides nothing: the expectation is undecided, printed as
+// a checker limit, in summary.json as such, and the exit is 4, not 1; `consim check` agrees.
+func TestUndecidedIsExit4(t *testing.T) {
+	needGuest(t)
+	d := consimRun(t, "testdata/undecided.yaml")
+	if d.code != exitUndecided {
+		t.Fatalf("want exit 4: %s", d.result)
+	}
+	for _, want := range []string{"1 of 2 expectations undecided: the checker reached its limit", "not an anomaly", "raise expect.check_timeout", "reproduce: consim run testdata/undecided.yaml --seed 1"} {
+		if !strings.Contains(d.stderr, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, d.stderr)
+		}
+	}
+	if strings.Contains(d.stderr, "expectations failed") {
+		t.Errorf("stderr calls an undecided expectation failed:\n%s", d.stderr)
+	}
+	for _, want := range []string{"expect     LIMIT consistent: linearizable (undecided: checker limit", "consistent: unknown ("} {
+		if !strings.Contains(d.stdout, want) {
+			t.Errorf("stdout lacks %q:\n%s", want, d.stdout)
+		}
+	}
+	if s := string(d.file(t, "summary.json")); !strings.Contains(s, `"undecided": true`) || !strings.Contains(s, `"key_timeout_seconds": 1e-9`) {
+		t.Errorf("summary.json does not mark the expectation undecided:\n%s", s)
+	}
+	if r := consim("check", d.dir); r.code != exitUndecided {
+		t.Errorf("check of an undecided run: %s", r)
+	}
+}

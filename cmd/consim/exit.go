@@ -15,6 +15,9 @@ const (
 	exitExpected = 1
 	exitBadInput = 2
 	exitHarness  = 3
+	// exitUndecided: no expectation failed, but the checker reached its limit on one, so
+	// the run proves neither way. Not 1: a checker limit is never a finding about the run.
+	exitUndecided = 4
 )
 
 // exitError carries a chosen exit code with the message to print.

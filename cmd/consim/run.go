@@ -107,7 +107,7 @@ func runScenario(ctx context.Context, arg string, f runFlags, stdout, stderr io.
 	}
 	for mode := range sum.Verdicts {
 		var b bytes.Buffer
-		if err := checker.Visualize(res.Events, mode, reports.CheckTimeout, &b); err != nil {
+		if err := checker.Visualize(res.Events, mode, reports.CheckTimeoutOf(sc), &b); err != nil {
 			return err
 		}
 		files["linearizability-"+mode+".html"] = b.Bytes()
@@ -124,20 +124,34 @@ func runScenario(ctx context.Context, arg string, f runFlags, stdout, stderr io.
 	return expectationsHeld(sum, repro)
 }
 
-// expectationsHeld is nil when every expectation held, and otherwise the exit-1 error
-// that says which failed and how to reproduce the run.
+// expectationsHeld is nil when every expectation held; otherwise the exit-1 error that
+// says which failed, or, when none failed but the checker could not decide some, the
+// exit-4 error that says so; both with how to reproduce the run.
 func expectationsHeld(sum reports.Summary, repro string) error {
-	failed := reports.Failed(sum.Expectations)
-	if len(failed) == 0 {
+	failed, undecided := reports.Failed(sum.Expectations), reports.Undecided(sum.Expectations)
+	if len(failed) == 0 && len(undecided) == 0 {
 		return nil
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "%d of %d expectations failed:", len(failed), len(sum.Expectations))
-	for _, x := range failed {
+	code := exitExpected
+	if len(failed) > 0 {
+		fmt.Fprintf(&b, "%d of %d expectations failed:", len(failed), len(sum.Expectations))
+		for _, x := range failed {
+			fmt.Fprintf(&b, "\n  %s: %s", x.Name, x.Detail)
+		}
+		if len(undecided) > 0 {
+			b.WriteString("\nand the checker could not decide:")
+		}
+	} else {
+		code = exitUndecided
+		fmt.Fprintf(&b, "%d of %d expectations undecided: the checker reached its limit (no expectation failed, no anomaly was found there):",
+			len(undecided), len(sum.Expectations))
+	}
+	for _, x := range undecided {
 		fmt.Fprintf(&b, "\n  %s: %s", x.Name, x.Detail)
 	}
 	fmt.Fprintf(&b, "\nreproduce: %s", repro)
-	return &exitError{code: exitExpected, err: errors.New(b.String())}
+	return &exitError{code: code, err: errors.New(b.String())}
 }
 
 // reproLine is the command that replays this run exactly.
