@@ -47,9 +47,9 @@ type kvInput struct {
 	ExpectValue string // cas with expectValue
 	// Shown is the value as the workload wrote it, for people: the model steps on Value.
 	Shown string
-	// Chain and Rank order identical open-ended writes (reduce.go): this is the Rank-th,
-	// from 0, of the key's chain Chain-1; Chain 0 is no chain.
-	Chain, Rank int32
+	// order is what the search needs to know to take the operation in a canonical order
+	// (search.go); nil for a history not prepared for it.
+	order *searchOrder
 }
 
 // kvOutput is what the operation answered.
@@ -78,41 +78,6 @@ func (s kvState) String() string {
 		return "a value no read returned"
 	}
 	return s.Value
-}
-
-// searchState is what porcupine searches: the key, and how many writes of each chain of
-// identical open-ended writes are linearized (reduce.go's chainIdentical). The counts
-// follow from the set of linearized operations, which porcupine's cache compares
-// already, so Equal and Hash look at the key only. chains is never modified once in a
-// state: a step that moves a chain copies it.
-type searchState struct {
-	kv     kvState
-	chains []int32
-}
-
-// searchStep is kvStep, but a write of a chain only in its turn.
-func searchStep(s searchState, in kvInput, out kvOutput) (bool, searchState) {
-	c := int(in.Chain) - 1
-	if c >= 0 {
-		done := int32(0)
-		if c < len(s.chains) {
-			done = s.chains[c]
-		}
-		if done != in.Rank {
-			return false, s
-		}
-	}
-	ok, kv := kvStep(s.kv, in, out)
-	if !ok {
-		return false, s
-	}
-	next := searchState{kv: kv, chains: s.chains}
-	if c >= 0 {
-		next.chains = make([]int32, max(len(s.chains), c+1))
-		copy(next.chains, s.chains)
-		next.chains[c]++
-	}
-	return true, next
 }
 
 // holds says whether a cas with expectation in may apply in state s.

@@ -199,7 +199,7 @@ func checkKey(part []porcupine.Operation, ops []Op, mode string, timeout time.Du
 		if !ok {
 			return porcupine.Unknown
 		}
-		return porcupine.CheckOperationsTimeout(m, h, left)
+		return porcupine.CheckOperationsTimeout(m, prepareSearch(narrow(h), true), left)
 	}
 
 	illegal := part
@@ -220,7 +220,10 @@ func checkKey(part []porcupine.Operation, ops []Op, mode string, timeout time.Du
 	}
 
 	// Explain: name the operation that blocks, leave it out, check again.
-	cur := illegal
+	// cur is base as searched; an operation left out goes from base, and base is narrowed
+	// again: what it told about the others goes with it.
+	base := illegal
+	cur := prepareSearch(narrow(base), false)
 	for {
 		left, ok := remaining(deadline)
 		if !ok || len(r.anomalies) == maxAnomaliesPerKey {
@@ -236,7 +239,8 @@ func checkKey(part []porcupine.Operation, ops []Op, mode string, timeout time.Du
 		}
 		a, i := explain(info, cur, ops, mode)
 		r.anomalies = append(r.anomalies, a)
-		cur = slices.Delete(slices.Clone(cur), i, i+1)
+		base = slices.Delete(slices.Clone(base), i, i+1)
+		cur = prepareSearch(narrow(base), false)
 	}
 	return r
 }

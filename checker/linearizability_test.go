@@ -249,11 +249,11 @@ c2-4 get k2 stale 44 45 = c1-3
 
 // When porcupine runs out of time the verdict is unknown, never a violation.
 func TestTimeoutIsUnknown(t *testing.T) {
-	// 24 concurrent puts and, after them, a read of a value nobody wrote: disproving it
-	// means trying every order of the puts.
+	// 24 concurrent puts, each value read by a concurrent get, and after them a read of a
+	// value nobody wrote: disproving it means trying every set of the puts.
 	var b strings.Builder
 	for i := range 24 {
-		fmt.Fprintf(&b, "c%d-1 put k1 0 100 ok\n", i+1)
+		fmt.Fprintf(&b, "c%d-1 put k1 0 100 ok\nr%d-1 get k1 default 0 100 = c%d-1\n", i+1, i+1, i+1)
 	}
 	b.WriteString("c99-1 get k1 default 200 201 = c0-0\nc99-2 get k2 default 200 201 = missing\n")
 	start := time.Now()

@@ -1,7 +1,6 @@
 package checker
 
 import (
-	"cmp"
 	"slices"
 
 	"github.com/anishathalye/porcupine"
@@ -22,12 +21,12 @@ import (
 const unreadValue = "\x00unread"
 
 // reduce applies every reduction to hist, in the order their arguments need. It returns a
-// new slice and never modifies hist's operations.
+// new slice and never modifies hist's operations. The search then takes what is left in a
+// canonical order (search.go).
 func reduce(hist []porcupine.Operation) []porcupine.Operation {
 	hist = pruneUnobserved(hist)
 	hist = boundObserved(hist)
-	hist = abstractUnread(hist)
-	return chainIdentical(hist)
+	return abstractUnread(hist)
 }
 
 // readValues is what a history's operations look at: the values its gets returned, and
@@ -145,55 +144,6 @@ func abstractUnread(hist []porcupine.Operation) []porcupine.Operation {
 		in := op.Input.(kvInput)
 		if (in.Op == event.OpPut || in.Op == event.OpCAS) && !gotten[in.Value] && !expected[in.Value] {
 			in.Value = unreadValue
-			out[i].Input = in
-		}
-	}
-	return out
-}
-
-// chainIdentical makes each set of two or more identical writes of unknown outcome that
-// are still open-ended (same key, kind, value, condition: after abstractUnread, the unread
-// puts of a key are all alike, and so are its deletes) a chain: the search may linearize
-// them only in the order of their calls (searchStep).
-//
-// Why the verdict stays: take a linearization and two writes of a chain linearized in the
-// other order, the later-called one first. Swap them: the earlier-called one now takes
-// the first place, which is after the later one's call and so after its own; the other
-// takes the second place, and no open-ended operation has a return to be late for. The
-// operations are identical, so every state is the same. Swapping until the order is the
-// calls' gives a linearization the chain allows. Without chains, k such writes are 2^k
-// sets for porcupine to try; with one, k+1.
-func chainIdentical(hist []porcupine.Operation) []porcupine.Operation {
-	type identity struct {
-		key, op, value string
-		expect         kvExpect
-		expectValue    string
-	}
-	groups := map[identity][]int{}
-	var order []identity
-	for i, op := range hist {
-		in := op.Input.(kvInput)
-		if op.Return != openEnded || in.Op == event.OpGet {
-			continue
-		}
-		id := identity{in.Key, in.Op, in.Value, in.Expect, in.ExpectValue}
-		if _, ok := groups[id]; !ok {
-			order = append(order, id)
-		}
-		groups[id] = append(groups[id], i)
-	}
-	out := slices.Clone(hist)
-	chains := map[string]int32{} // key -> chains numbered so far
-	for _, id := range order {
-		members := groups[id]
-		if len(members) < 2 {
-			continue
-		}
-		slices.SortStableFunc(members, func(a, b int) int { return cmp.Compare(hist[a].Call, hist[b].Call) })
-		chains[id.key]++
-		for rank, i := range members {
-			in := out[i].Input.(kvInput)
-			in.Chain, in.Rank = chains[id.key], int32(rank)
 			out[i].Input = in
 		}
 	}

@@ -21,7 +21,7 @@ func Visualize(events []event.Event, mode string, timeout time.Duration, w io.Wr
 		return err
 	}
 	hist, _, _ := kvHistory(ops, mode)
-	hist = reduce(hist) // the same search as the verdict's: written values stay as shown
+	hist = prepareSearch(narrow(reduce(hist)), false) // the verdict's search; values are shown as written
 	// Nothing happens after the run ends, so an open-ended return may end there: the
 	// verdict is the same, and the timeline stays drawable.
 	end := int64(0)
