@@ -1,7 +1,7 @@
 # consim's build. `make demo` and `make test` are the two commands a fresh machine needs.
 GO ?= go
 
-.PHONY: build demo test test-short vet bench sweep soak clean
+.PHONY: build demo test test-short vet bench sweep soak hunt-checker clean
 
 build:
 	$(GO) build -o bin/consim ./cmd/consim
@@ -25,6 +25,7 @@ vet:
 # Benchmarks: the netmodel packet path and full simulated runs. Figures go in the README.
 bench:
 	$(GO) test -run '^$$' -bench . ./netmodel/
+	$(GO) test -run '^$$' -bench . -benchtime 3x ./checker/
 	$(GO) test -run '^$$' -bench . -benchtime 3x ./sim/
 
 # Sweeps, not part of `make test` (which runs TestNoBugSweep over 5 seeds): every built-in
@@ -35,6 +36,11 @@ sweep:
 
 soak:
 	CONSIM_SWEEP_SEEDS=200 $(GO) test -count=1 -timeout 0 -run 'TestNoBugSweep' -v ./sim/
+
+# The checker's rewritings against the plain search on 200,000 random small histories
+# (make test runs 10,000).
+hunt-checker:
+	CONSIM_CHECKER_HISTORIES=200000 $(GO) test -count=1 -timeout 0 -run 'TestReductionsKeepVerdicts' -v ./checker/
 
 clean:
 	rm -rf bin out

@@ -188,3 +188,36 @@ func BenchmarkLostWrites(b *testing.B) {
 		CheckLostWrites(ops)
 	}
 }
+
+// BenchmarkHotKey measures a hot-key history: 34,000 operations on 2 keys by 8 clients,
+// every read mode (issue 10 asked that it keep deciding fast). Run: go test -run x -bench
+// HotKey -benchtime 3x ./checker
+func BenchmarkHotKey(b *testing.B) {
+	ops := workloadHistory(3, 34000, 2, 8)
+	for b.Loop() {
+		vs, err := CheckLinearizability(ops, 0)
+		if err != nil {
+			b.Fatal(err)
+		}
+		for _, m := range []string{"default", "consistent", "stale"} {
+			if vs[m].Result != Linearizable {
+				b.Fatalf("%s: %s", m, vs[m].Result)
+			}
+		}
+	}
+}
+
+// BenchmarkHardHistories measures the real histories of testdata that the checker used to
+// leave undecided (hard_test.go), every read mode.
+func BenchmarkHardHistories(b *testing.B) {
+	for _, f := range []string{"crash-under-bridge.jsonl.gz", "leader-isolation-200.jsonl.gz"} {
+		evs := loadHistory(b, f)
+		b.Run(f, func(b *testing.B) {
+			for b.Loop() {
+				if _, err := Linearizability(evs, 0); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

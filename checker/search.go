@@ -52,9 +52,17 @@ type searchOrder struct {
 	key  *keyReads
 }
 
-// twins is a set of identical operations of one key, by deadline.
+// twins is a set of identical operations of one key, by deadline. During a search, every
+// member before low is placed.
 type twins struct {
 	members []twin
+	low     int32
+}
+
+// twinRank is an operation's set of twins and its place there.
+type twinRank struct {
+	of   *twins
+	rank int32
 }
 
 type twin struct {
@@ -73,6 +81,14 @@ type keyReads struct {
 	// expect is, for each cas that answered false in failed's order, the state in which
 	// it could not have failed: the one it expected.
 	expect []kvState
+
+	// The search's set of placed reads and twins (searchState): done has their bits,
+	// placed the bits in the order they were set; failedLow is a place in failed before
+	// which every cas is placed.
+	done      []uint64
+	placed    []int32
+	failedLow int32
+	twinOf    map[int32]twinRank // bit -> its twins, for rewind
 }
 
 type readRun struct {
@@ -81,12 +97,20 @@ type readRun struct {
 }
 
 // searchState is what porcupine searches: the key's state, the latest call among the
-// placed operations, and which reads and twins are placed. done is never modified once in
-// a state: a step that sets a bit copies it.
+// placed operations, and mark, the length of the key's placement log (keyReads.placed)
+// when the state was made: which reads and twins are placed is the log up to there.
+//
+// The set of placed operations lives in the key's keyReads, not in the state, because a
+// copy per step costs as much as the set is large. That works because of how porcupine
+// searches: depth first, always stepping from the state it reached last, or, when it
+// backs up, from the one before; so the log is always that state's path plus what later
+// steps added, and rewinding it to the state's mark (searchStep's first act) gives exactly
+// that state's set. A state is therefore only good for the search it came from, and one
+// prepared history is searched by one search at a time.
 type searchState struct {
 	kv      kvState
 	maxCall int64
-	done    []uint64
+	mark    int32
 }
 
 // searchStep is kvStep within the canonical order.
@@ -96,31 +120,64 @@ func searchStep(s searchState, in kvInput, out kvOutput) (bool, searchState) {
 		ok, kv := kvStep(s.kv, in, out)
 		return ok, searchState{kv: kv}
 	}
+	k := o.key
+	k.rewind(s.mark)
 	now := max(s.maxCall, o.call)
-	if t := o.twin; t != nil {
-		for _, y := range t.members[:o.rank] {
-			if y.call <= now && !hasBit(s.done, y.bit) {
-				return false, s
-			}
-		}
+	if t := o.twin; t != nil && !k.twinsBefore(t, o.rank, now) {
+		return false, s
 	}
-	if !isRead(in, out) && o.key.waiting(s, now) {
+	if !isRead(in, out) && k.waiting(s.kv, now) {
 		return false, s
 	}
 	ok, kv := kvStep(s.kv, in, out)
 	if !ok {
 		return false, s
 	}
-	if kv != s.kv && o.key.settle && !o.key.allRead(s) {
+	if kv != s.kv && k.settle && !k.allRead(s.kv) {
 		return false, s
 	}
-	next := searchState{kv: kv, maxCall: now, done: s.done}
 	if o.bit >= 0 {
-		next.done = make([]uint64, max(len(s.done), int(o.bit/64)+1))
-		copy(next.done, s.done)
-		next.done[o.bit/64] |= 1 << (o.bit % 64)
+		k.place(o.bit)
 	}
-	return true, next
+	return true, searchState{kv: kv, maxCall: now, mark: int32(len(k.placed))}
+}
+
+// twinsBefore says whether every twin of t before rank (earlier deadline) that was called by
+// now is placed. The twins before t.low are all placed; skip past those placed since.
+func (k *keyReads) twinsBefore(t *twins, rank int32, now int64) bool {
+	for t.low < int32(len(t.members)) && hasBit(k.done, t.members[t.low].bit) {
+		t.low++
+	}
+	for _, y := range t.members[min(t.low, rank):rank] {
+		if y.call <= now && !hasBit(k.done, y.bit) {
+			return false
+		}
+	}
+	return true
+}
+
+// place records that the operation with bit b is placed.
+func (k *keyReads) place(b int32) {
+	if w := int(b / 64); w >= len(k.done) {
+		k.done = append(k.done, make([]uint64, w+1-len(k.done))...)
+	}
+	k.done[b/64] |= 1 << (b % 64)
+	k.placed = append(k.placed, b)
+}
+
+// rewind forgets the operations placed after the first mark.
+func (k *keyReads) rewind(mark int32) {
+	for int32(len(k.placed)) > mark {
+		b := k.placed[len(k.placed)-1]
+		k.placed = k.placed[:len(k.placed)-1]
+		k.done[b/64] &^= 1 << (b % 64)
+		if n := b - k.failed.start; n >= 0 && n < int32(len(k.failed.calls)) {
+			k.failedLow = min(k.failedLow, n)
+		}
+		if t := k.twinOf[b]; t.of != nil {
+			t.of.low = min(t.of.low, t.rank)
+		}
+	}
 }
 
 // isRead says whether an operation leaves the state as it is: a get, or a cas that
@@ -130,14 +187,19 @@ func isRead(in kvInput, out kvOutput) bool {
 }
 
 // waiting says whether a read of the key that has been called by now and would succeed
-// in s is still to be placed.
-func (k *keyReads) waiting(s searchState, now int64) bool {
-	if run, ok := k.byState[s.kv]; ok && !allBits(s.done, run.start, run.start+run.calledBy(now)) {
+// in state s is still to be placed.
+func (k *keyReads) waiting(s kvState, now int64) bool {
+	if run, ok := k.byState[s]; ok && !allBits(k.done, run.start, run.start+run.calledBy(now)) {
 		return true
 	}
 	f := k.failed
-	for n, i := int32(0), f.calledBy(now); n < i; n++ {
-		if !hasBit(s.done, f.start+n) && k.expect[n] != s.kv {
+	// The cas that answered false before failedLow are all placed; skip past those that
+	// have been placed since.
+	for k.failedLow < int32(len(f.calls)) && hasBit(k.done, f.start+k.failedLow) {
+		k.failedLow++
+	}
+	for n, i := k.failedLow, f.calledBy(now); n < i; n++ {
+		if !hasBit(k.done, f.start+n) && k.expect[n] != s {
 			return true
 		}
 	}
@@ -147,12 +209,12 @@ func (k *keyReads) waiting(s searchState, now int64) bool {
 // allRead says whether every get that read s's value is placed, when no other write can
 // bring it back: a value other than missing and the unread one has one writer, placed
 // once, so a get of it still waiting when the state moves on can never be placed.
-func (k *keyReads) allRead(s searchState) bool {
-	if !s.kv.Present || s.kv.Value == unreadValue {
+func (k *keyReads) allRead(s kvState) bool {
+	if !s.Present || s.Value == unreadValue {
 		return true
 	}
-	run, ok := k.byState[s.kv]
-	return !ok || allBits(s.done, run.start, run.start+int32(len(run.calls)))
+	run, ok := k.byState[s]
+	return !ok || allBits(k.done, run.start, run.start+int32(len(run.calls)))
 }
 
 // calledBy is how many of the run's reads were called by now.
@@ -201,7 +263,7 @@ func prepareSearch(hist []porcupine.Operation, settle bool) []porcupine.Operatio
 	for i := range out {
 		k := out[i].Input.(kvInput).Key
 		if reads[k] == nil {
-			reads[k] = &keyReads{settle: settle, byState: map[kvState]readRun{}}
+			reads[k] = &keyReads{settle: settle, byState: map[kvState]readRun{}, twinOf: map[int32]twinRank{}}
 		}
 		orders[i] = searchOrder{call: out[i].Call, bit: -1, key: reads[k]}
 	}
@@ -296,6 +358,7 @@ func prepareSearch(hist []porcupine.Operation, settle bool) []porcupine.Operatio
 			}
 			t.members = append(t.members, twin{call: out[i].Call, bit: orders[i].bit})
 			orders[i].twin, orders[i].rank = t, int32(rank)
+			reads[id.in.Key].twinOf[orders[i].bit] = twinRank{t, int32(rank)}
 		}
 	}
 	for i := range out {

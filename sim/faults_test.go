@@ -30,8 +30,8 @@ var faultBuiltins = map[string]func(t *testing.T, evs []event.Event, s reports.S
 }
 
 // Every built-in scenario with faults, run twice at once with its own seed: identical
-// streams, the liveness phase converged, every expectation met, plus what the scenario is
-// there to show.
+// streams, the liveness phase converged, every expectation met, every firing on time, plus
+// what the scenario is there to show.
 func TestBuiltinFaultScenarios(t *testing.T) {
 	names := make([]string, 0, len(faultBuiltins))
 	for n := range faultBuiltins {
@@ -57,6 +57,7 @@ func TestBuiltinFaultScenarios(t *testing.T) {
 					t.Errorf("fault %s: spec %q, end %v", f.Name, f.Spec, f.EndSeconds)
 				}
 			}
+			checkOnTime(t, res.Events)
 			if check := faultBuiltins[name]; check != nil {
 				check(t, res.Events, s)
 			}
@@ -281,6 +282,7 @@ func TestEveryFaultKind(t *testing.T) {
 	for _, x := range reports.Failed(s.Expectations) {
 		t.Errorf("expectation %s failed: %s", x.Name, x.Detail)
 	}
+	checkOnTime(t, res.Events)
 	kinds := map[string]bool{}
 	byName := map[string]reports.Fault{}
 	for _, f := range s.Faults {

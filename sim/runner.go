@@ -84,13 +84,36 @@ func (r *Runner) Close(context.Context) error {
 	return nil
 }
 
+// worldSpec is what the guest is given of spec: only what the world runs. A scenario's
+// name, description and expectations change nothing the world does, but any difference in
+// what the guest decodes, however small, shifts its allocations, so the moments its
+// garbage collector runs, so the order of goroutines at one virtual instant: the run. Left
+// out, they cannot (TestRunIgnoresLabels). The host writes the stream's header, which
+// names the scenario.
+func worldSpec(spec runspec.Spec) runspec.Spec {
+	spec.Scenario.Name, spec.Scenario.Description, spec.Scenario.Expect = "", "", nil
+	spec.Build, spec.Version = "", ""
+	return spec
+}
+
+// header is the stream's first line, run_start.
+func header(spec runspec.Spec) []byte {
+	sc := &spec.Scenario
+	b, err := json.Marshal(event.Event{Type: event.RunStart, Scenario: sc.Name, Seed: spec.Seed, Build: spec.Build,
+		Version: spec.Version, Servers: sc.Cluster.Servers, Clients: sc.Cluster.Clients, Duration: sc.Duration.String()})
+	if err != nil {
+		panic("sim: encode run_start: " + err.Error()) // plain data: cannot fail
+	}
+	return append(b, '\n')
+}
+
 // Run runs spec to completion. Spec.Build and Spec.Version are filled in here. A failure
 // of the harness (hang, crash, garbage on stdout) is a *HarnessError; the Result is then
 // still returned with the stream up to the failure.
 func (r *Runner) Run(ctx context.Context, spec runspec.Spec, opts Options) (*Result, error) {
 	spec.Build = r.guest.Hash
 	spec.Version = Version
-	input, err := json.Marshal(spec)
+	input, err := json.Marshal(worldSpec(spec))
 	if err != nil {
 		return nil, fmt.Errorf("sim: encode run spec: %w", err)
 	}
@@ -99,6 +122,7 @@ func (r *Runner) Run(ctx context.Context, spec runspec.Spec, opts Options) (*Res
 		limit = DefaultWallTimeout
 	}
 	stream := &streamReader{onEvent: opts.OnEvent}
+	stream.Write(header(spec))
 	stderr := &tail{max: 16 << 10}
 	var out outcome
 	if r.local != nil {

@@ -10,6 +10,11 @@ const (
 	// FaultEnd says a firing ended (its duration passed, it was healed, or the liveness
 	// phase healed it), with its Effect. Reason says why it ended early.
 	FaultEnd Type = "fault_end"
+	// FaultApplied says the effect of a crash, leave or restart firing is complete (the
+	// node has stopped, or is up again): their fault_start is when they began, which is
+	// when they were due; stopping an agent or making it leave takes virtual time. Other
+	// kinds take effect at their fault_start.
+	FaultApplied Type = "fault_applied"
 	// LivenessStart says the scenario's duration is over: every fault is healed and the
 	// cluster gets Timeout to converge.
 	LivenessStart Type = "liveness_start"

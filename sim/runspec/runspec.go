@@ -11,10 +11,13 @@ type Spec struct {
 	Scenario scenarios.Scenario `json:"scenario"`
 	// Seed is the run seed. The host also derives the guest's entropy from it.
 	Seed uint64 `json:"seed"`
-	// Build names the guest build (the wasm hash), echoed in the stream header.
-	Build string `json:"build"`
-	// Version is consim's version, echoed in the stream header.
-	Version string `json:"version"`
+	// Build names the guest build (the wasm hash) and Version is consim's version, for the
+	// stream's header, which the host writes. The guest is given neither, nor the
+	// scenario's name, description and expectations: nothing the world does depends on
+	// them, and what the guest decodes must not differ by a byte when they do (sim's
+	// worldSpec).
+	Build   string `json:"build,omitempty"`
+	Version string `json:"version,omitempty"`
 	// Trace asks for raft, memberlist and node log lines in the stream as log events.
 	Trace bool `json:"trace,omitempty"`
 	// Debug holds test-only switches that make the guest misbehave on purpose.

@@ -1,7 +1,9 @@
 package world
 
 import (
+	"fmt"
 	"maps"
+	"strings"
 	"time"
 
 	"github.com/consim/consim/node/serf"
@@ -16,10 +18,6 @@ import (
 // world is applied here, on the main goroutine, when they are done.
 func (w *World) advance(until time.Duration) {
 	acts := w.spec.Scenario.Actions
-	if len(acts) == 0 && len(w.agenda.items) == 0 {
-		w.sleepUntil(until) // exactly as before actions existed
-		return
-	}
 	for {
 		actAt, haveAct := time.Duration(0), w.gossip.next < len(acts)
 		if haveAct {
@@ -31,9 +29,11 @@ func (w *World) advance(until time.Duration) {
 			a := acts[w.gossip.next]
 			w.gossip.next++
 			w.waitUntil(actAt)
+			w.onTime(actAt, "action "+strings.Join(a.Kinds(), "+"))
 			w.do(a)
 		case haveItem && itemAt <= until:
 			w.waitUntil(itemAt)
+			w.onTime(itemAt, "a fault firing or end")
 			w.agenda.pop()()
 		default:
 			w.waitUntil(until)
@@ -42,8 +42,23 @@ func (w *World) advance(until time.Duration) {
 	}
 }
 
+// maxLate is how late the world may run anything it scheduled: nothing. Virtual time does
+// not pass while the main goroutine can run, so an item is late only if something before
+// it on the main goroutine waited (a join, an agent's shutdown): a bug of the world, since
+// the schedule would then not be the scenario's.
+const maxLate = 0
+
+// onTime records that the world runs what was due at virtual time due, now, and fails the
+// run (a harness failure) if it is late.
+func (w *World) onTime(due time.Duration, what string) {
+	w.due = due
+	if late := w.emit.now() - due; late > maxLate {
+		panic(fmt.Sprintf("world: %s due at %s ran %s late: something held up the schedule (seed %d)", what, due, late, w.spec.Seed))
+	}
+}
+
 // waitUntil sleeps until virtual time t, applying completions of asynchronous actions
-// as they come.
+// and node lifecycles (lifecycle.go) as they come.
 func (w *World) waitUntil(t time.Duration) {
 	for {
 		d := t - w.emit.now()
@@ -113,9 +128,9 @@ func (w *World) do(a scenarios.Action) {
 	case a.Tags != nil:
 		w.setTags(a.Tags)
 	case a.Leave != "":
-		w.leave(w.node(a.Leave))
+		w.leave(w.node(a.Leave), nil)
 	case a.Fail != "":
-		w.crash(w.node(a.Fail))
+		w.crash(w.node(a.Fail), nil)
 	case a.Join != nil:
 		w.joinAction(a.Join)
 	case a.ForceLeave != nil:
@@ -159,31 +174,6 @@ func (w *World) setTags(t *scenarios.TagsAction) {
 	}()
 }
 
-// leave has n leave gracefully: leave now, node_down (reason leave) once its leave
-// intent and memberlist's leave have gone out and the agent is shut down.
-func (w *World) leave(n *simNode) {
-	if n.agent == nil {
-		w.emit.emit(event.Event{Type: event.Leave, Node: n.name, Reason: "not running"})
-		return
-	}
-	w.emit.emit(event.Event{Type: event.Leave, Node: n.name})
-	agent := n.agent
-	go func() {
-		err := agent.Leave()
-		w.gossip.done <- func() {
-			agent.Shutdown()
-			if n.agent == agent {
-				n.agent, n.left = nil, true
-			}
-			ev := event.Event{Type: event.NodeDown, Node: n.name, Reason: event.ReasonLeave}
-			if err != nil {
-				ev.Error = err.Error()
-			}
-			w.emit.emit(ev)
-		}
-	}()
-}
-
 // joinAction has a node join through another one (a node name or an ip:port). A node
 // that is down (it left or failed) is started again first, on the same disk.
 func (w *World) joinAction(j *scenarios.JoinAction) {
@@ -195,18 +185,8 @@ func (w *World) joinAction(j *scenarios.JoinAction) {
 		}
 	}
 	if n.agent == nil {
-		n.host.Restart()
-		if err := w.start(n); err != nil {
-			w.emit.emit(event.Event{Type: event.Join, Node: n.name, Addr: addr, Reason: err.Error()})
-			return
-		}
+		w.restart(n, addr, nil)
+		return
 	}
-	agent := n.agent
-	go func() {
-		ev := event.Event{Type: event.Join, Node: n.name, Addr: addr}
-		if _, err := agent.Join(addr); err != nil {
-			ev.Reason = err.Error()
-		}
-		w.emit.emit(ev)
-	}()
+	w.joinInBackground(n, addr)
 }

@@ -3,6 +3,9 @@ package world
 import (
 	"slices"
 	"time"
+
+	"github.com/consim/consim/node"
+	"github.com/consim/consim/sim/event"
 )
 
 // bootWindow is how long the nodes take to boot, one after the other in node order.
@@ -22,4 +25,50 @@ func (w *World) bootTimes() []time.Duration {
 	}
 	slices.Sort(out)
 	return out
+}
+
+// scheduleBoot puts each node's start on the agenda at its boot time and, once every agent
+// runs, the joins: every agent joins the gossip pool through the first node, one after the
+// other, in the background. Like everything on the agenda, the boot holds up nothing:
+// a fault or action due in the first second happens when it is due. A failed join is
+// behaviour of the system under test: it is recorded, not fatal.
+func (w *World) scheduleBoot() {
+	boot := w.bootTimes()
+	order := w.bootOrder()
+	up := 0
+	for i, n := range order {
+		w.agenda.at(boot[i], func() {
+			w.start(n, func() {
+				if up++; up == len(order) {
+					w.joinAll()
+				}
+			})
+		})
+	}
+}
+
+// joinAll has every running agent but the first node's join through the first node, one
+// after the other, on a goroutine of its own.
+func (w *World) joinAll() {
+	first := w.nodes[0]
+	type joiner struct {
+		name  string
+		agent *node.Agent
+	}
+	var js []joiner
+	for _, n := range w.nodes[1:] {
+		if n.agent != nil {
+			js = append(js, joiner{n.name, n.agent})
+		}
+	}
+	addr := first.gossipAddr()
+	go func() {
+		for _, j := range js {
+			ev := event.Event{Type: event.Join, Node: j.name, Addr: addr}
+			if _, err := j.agent.Join(addr); err != nil {
+				ev.Reason = err.Error()
+			}
+			w.emit.emit(ev)
+		}
+	}()
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/consim/consim/sim/event"
@@ -40,9 +41,26 @@ func (e *emitter) emit(ev event.Event) {
 	e.count++
 }
 
+// sink is where events go: the stream, or one agent's voice in it.
+type sink interface{ emit(event.Event) }
+
+// voice is one run of one agent's way into the stream: its observers, its gossip records
+// and its log lines. A crash silences it at once: a node that lost power says nothing
+// more, while its goroutines still wind down (lifecycle.go's crash).
+type voice struct {
+	e      *emitter
+	silent atomic.Bool
+}
+
+func (v *voice) emit(ev event.Event) {
+	if !v.silent.Load() {
+		v.e.emit(ev)
+	}
+}
+
 // logWriter turns one node's library log output into log events (--trace).
 type logWriter struct {
-	e    *emitter
+	e    sink
 	node string
 }
 

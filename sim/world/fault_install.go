@@ -192,25 +192,19 @@ func (w *World) installProcess(fr *firing, f scenarios.Fault) (scenarios.Fault, 
 		if n.agent != nil {
 			return resolved, []string{x}, x + " is running"
 		}
-		if err := w.restart(n); err != nil {
-			return resolved, []string{x}, err.Error()
-		}
+		w.restart(n, "", w.applied(fr))
 	case n.agent == nil:
 		return resolved, []string{x}, x + " is not running"
 	case f.Crash != "":
 		resolved.Crash = x
-		fr.effect.StreamsReset += uint64(w.crash(n))
+		fr.effect.StreamsReset += uint64(w.crash(n, w.applied(fr)))
 	default:
 		resolved.Leave = x
-		w.leave(n)
+		w.leave(n, w.applied(fr))
 	}
 	fr.effect.NodesAffected++
 	if f.For > 0 && f.Restart == "" {
-		fr.undo = append(fr.undo, func() {
-			if err := w.restart(n); err != nil {
-				panic(err) // a node that ran once starts again; anything else is a world bug
-			}
-		})
+		fr.undo = append(fr.undo, func() { w.restart(n, "", nil) })
 	}
 	return resolved, []string{x}, ""
 }

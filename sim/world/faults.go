@@ -80,9 +80,10 @@ func (w *World) fire(f scenarios.Fault, name, group string, onEnd func()) {
 	}
 	fr := &firing{name: name, group: group, kind: f.Kind(), onEnd: onEnd}
 	w.faults.active = append(w.faults.active, fr)
-	// Installing may take virtual time (a crashed agent shuts down): the firing is at the
-	// moment it fired, and lasts For from then; fault_start comes once it is in place.
-	at := w.emit.now()
+	// The firing starts when it was due, and installing it takes no virtual time: what
+	// waits (an agent's shutdown, a leave) runs in the background and ends with
+	// fault_applied (lifecycle.go).
+	at := w.due
 	resolved, targets, why := w.install(fr, f)
 	fr.targets = targets
 	ev := event.Event{Type: event.FaultStart, Name: name, Reason: why}
@@ -99,6 +100,16 @@ func (w *World) fire(f scenarios.Fault, name, group string, onEnd func()) {
 		w.end(fr, "")
 	case f.For > 0:
 		w.agenda.at(at+f.For.D(), func() { w.end(fr, "") })
+	}
+}
+
+// applied records that fr's effect is complete (a crashed node has stopped, a restarted one
+// runs): fault_applied.
+func (w *World) applied(fr *firing) func() {
+	return func() {
+		ev := event.Event{Type: event.FaultApplied, Name: fr.name}
+		ev.Kind, ev.Targets = fr.kind, fr.targets
+		w.emit.emit(ev)
 	}
 }
 
@@ -151,7 +162,7 @@ func (w *World) heal(f scenarios.Fault) {
 		}
 	}
 	start := event.Event{Type: event.FaultStart, Name: f.Name}
-	start.Kind, start.Targets, start.Spec = "heal", healed, firingSpec(f, f.Name, w.emit.now())
+	start.Kind, start.Targets, start.Spec = "heal", healed, firingSpec(f, f.Name, w.due)
 	if len(healed) == 0 {
 		start.Reason = "nothing to heal"
 	}

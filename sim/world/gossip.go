@@ -44,7 +44,7 @@ func (w *World) configureGossip(n *simNode, cfg *node.Config) {
 		Replay:              g.Replay,
 	}
 	cfg.Rand = subRand(w.spec.Seed, fmt.Sprintf("gossip/%s/%d", n.name, w.gossip.starts[n.name]))
-	cfg.GossipObserver = gossipObserver{w.emit}
+	cfg.GossipObserver = gossipObserver{n.voice}
 	for _, h := range g.Handlers {
 		if len(h.Nodes) > 0 && !slices.Contains(h.Nodes, n.name) {
 			continue
@@ -74,7 +74,7 @@ func (h *recordingHandler) HandleEvent(e serf.Event) {
 
 // gossipObserver turns the Serf layer's records into events. Member status changes are
 // left to the node Observer (member events).
-type gossipObserver struct{ e *emitter }
+type gossipObserver struct{ e sink }
 
 func (o gossipObserver) Observe(r serf.Record) {
 	ev := event.Event{Node: r.Self}

@@ -8,46 +8,148 @@ import (
 	"github.com/consim/consim/sim/event"
 )
 
-// crash stops n as a power loss would, with no leave message. Its network endpoints
-// vanish first (peers' streams are reset, packets to it are dropped), then its agent
-// stops, then its disk loses what was not durable. The agent stops before the disk
-// crashes because raft panics when its stable store fails under it; the price is that a
-// write already waiting for its fsync completes instead of being lost, which only ever
-// keeps a write that was not yet acknowledged. With fsync lies on, the unflushed tail is
+// A node's lifecycle (crash, leave, restart) never blocks the world's main goroutine:
+// stopping an agent waits for raft and memberlist to wind down (behind a stalled fsync,
+// for as long as the disk takes), a leave waits for its messages to go out, and a join
+// waits for an answer that a partition may hold back for memberlist's whole timeout.
+// Meanwhile the schedule must go on: faults fire and end when they are due (advance checks
+// it). So the waiting runs on a goroutine of its own, and what it changes in the world
+// is applied on the main goroutine when it is done (background). A restart of a node
+// that is still stopping waits for the stop to finish, so the disk has crashed first.
+
+// background runs work on a goroutine of its own and, when it returns, the function it
+// returns on the main goroutine (waitUntil and drainDone apply it).
+func (w *World) background(work func() (apply func())) {
+	go func() {
+		apply := work()
+		w.gossip.done <- apply
+	}()
+}
+
+// crash stops n as a power loss would, with no leave message: now, its network endpoints
+// vanish (peers' streams are reset, packets to it are dropped), it falls silent (nothing
+// it does from here on reaches the stream) and node_down says it is down. Then, in the
+// background, its agent winds down and its disk loses what was not durable, and done (if
+// not nil) runs. The agent stops before the disk crashes because raft panics when its
+// stable store fails under it; the price is that a write already waiting for its fsync
+// completes instead of being lost, which only ever keeps a write that was not yet
+// acknowledged (nobody can hear the answer). With fsync lies on, the unflushed tail is
 // still lost. It returns how many of n's stream ends the crash reset.
-func (w *World) crash(n *simNode) int {
+func (w *World) crash(n *simNode, done func()) int {
 	if n.agent == nil {
 		return 0
 	}
 	reset := n.host.Crash()
-	stuck := time.AfterFunc(shutdownLimit, func() { w.stuckShutdown(n) })
-	n.agent.Shutdown()
-	stuck.Stop()
-	if n.disk != nil {
-		n.disk.Crash()
-	}
-	n.agent = nil
+	n.voice.silent.Store(true)
 	w.emit.emit(event.Event{Type: event.NodeDown, Node: n.name, Reason: "crash"})
+	agent := n.agent
+	n.agent = nil
+	n.stopping++
+	w.background(func() func() {
+		stuck := time.AfterFunc(shutdownLimit, func() { w.stuckShutdown(n) })
+		agent.Shutdown()
+		stuck.Stop()
+		return func() {
+			if n.disk != nil {
+				n.disk.Crash()
+			}
+			w.stopped(n, done)
+		}
+	})
 	return reset
 }
 
-// restart brings a crashed n back on the same disk and has it rejoin the gossip pool
-// through the first other node that is up.
-func (w *World) restart(n *simNode) error {
-	if n.agent != nil {
-		return nil
+// leave has n leave gracefully: the leave event now, node_down (reason leave) once its
+// leave intent and memberlist's leave have gone out and the agent is shut down. The agent
+// keeps running (and counts as running) until then. stopped (if not nil) runs once n is
+// down.
+func (w *World) leave(n *simNode, stopped func()) {
+	if n.agent == nil {
+		w.emit.emit(event.Event{Type: event.Leave, Node: n.name, Reason: "not running"})
+		return
 	}
-	n.host.Restart()
-	if err := w.start(n); err != nil {
-		return fmt.Errorf("world: restart %s: %w", n.name, err)
+	w.emit.emit(event.Event{Type: event.Leave, Node: n.name})
+	agent := n.agent
+	n.stopping++
+	w.background(func() func() {
+		err := agent.Leave()
+		stuck := time.AfterFunc(shutdownLimit, func() { w.stuckShutdown(n) })
+		agent.Shutdown()
+		stuck.Stop()
+		return func() {
+			if n.agent == agent { // not crashed meanwhile
+				n.agent, n.left = nil, true
+			}
+			ev := event.Event{Type: event.NodeDown, Node: n.name, Reason: event.ReasonLeave}
+			if err != nil {
+				ev.Error = err.Error()
+			}
+			w.emit.emit(ev)
+			w.stopped(n, stopped)
+		}
+	})
+}
+
+// stopped runs after one of n's stops is complete: then, once none is left, what waited
+// for n to be down.
+func (w *World) stopped(n *simNode, then func()) {
+	n.stopping--
+	if then != nil {
+		then()
 	}
-	for _, via := range w.nodes {
-		if via != n && via.agent != nil {
-			w.join(n, via)
-			break
+	if n.stopping == 0 {
+		waiting := n.afterStop
+		n.afterStop = nil
+		for _, f := range waiting {
+			f()
 		}
 	}
-	return nil
+}
+
+// restart brings a crashed (or departed) n back on the same disk and has it rejoin the
+// gossip pool through via, or, if via is empty, the first other node that is up; the start
+// and the join run in the background. A node still stopping restarts once it has stopped;
+// one running or starting is left alone. up (if not nil) runs once the agent runs.
+func (w *World) restart(n *simNode, via string, up func()) {
+	switch {
+	case n.stopping > 0:
+		n.afterStop = append(n.afterStop, func() { w.restart(n, via, up) })
+		return
+	case n.agent != nil || n.starting:
+		return
+	}
+	n.host.Restart()
+	w.start(n, func() {
+		if up != nil {
+			up()
+		}
+		addr := via
+		if addr == "" {
+			for _, other := range w.nodes {
+				if other != n && other.agent != nil {
+					addr = other.gossipAddr()
+					break
+				}
+			}
+		}
+		if addr != "" {
+			w.joinInBackground(n, addr)
+		}
+	})
+}
+
+// joinInBackground has n's agent join through addr and records the attempt when it is
+// answered, without holding up the world: memberlist waits up to its timeout for an
+// answer that a partition holds back.
+func (w *World) joinInBackground(n *simNode, addr string) {
+	agent := n.agent
+	go func() {
+		ev := event.Event{Type: event.Join, Node: n.name, Addr: addr}
+		if _, err := agent.Join(addr); err != nil {
+			ev.Reason = err.Error()
+		}
+		w.emit.emit(ev)
+	}()
 }
 
 // shutdownLimit bounds, in virtual time, how long a crashed agent may take to stop. An agent

@@ -1,7 +1,6 @@
 package world
 
 import (
-	"fmt"
 	"time"
 
 	"github.com/hashicorp/raft"
@@ -31,9 +30,7 @@ func (w *World) liveness() bool {
 	w.healAll("liveness")
 	for _, n := range w.nodes {
 		if n.agent == nil && !n.left {
-			if err := w.restart(n); err != nil {
-				panic(fmt.Sprintf("world: liveness: %v", err))
-			}
+			w.restart(n, "", nil) // left alone if it is starting already
 		}
 	}
 	converged := false

@@ -24,7 +24,14 @@ type simNode struct {
 	host   *netmodel.Host
 	disk   *disk.Disk // servers only; outlives the agent across crashes
 	agent  *node.Agent
-	left   bool // it left gracefully: the liveness phase does not bring it back
+	voice  *voice // the running agent's way into the stream
+	left   bool   // it left gracefully: the liveness phase does not bring it back
+	// starting: its agent is starting, in the background. stopping counts the crashes and
+	// leaves whose agent is still shutting down; afterStop is what waits for them
+	// (restarts). lifecycle.go.
+	starting  bool
+	stopping  int
+	afterStop []func()
 
 	reported node.RaftProgress // last raft_progress/raft_config reported
 }
@@ -95,11 +102,38 @@ func (w *World) voters() []raft.Server {
 	return out
 }
 
-// start brings up the agent on n's host.
-func (w *World) start(n *simNode) error {
+// start brings up the agent on n's host in the background (starting a server reads and
+// may write its disk, which takes virtual time): node_up once it runs, then up (if not nil).
+// An agent that does not start is a bug of the world, and panics.
+func (w *World) start(n *simNode, up func()) {
+	cfg, err := w.agentConfig(n)
+	if err != nil {
+		panic(fmt.Sprintf("world: start %s: %v (seed %d)", n.name, err, w.spec.Seed))
+	}
+	n.starting = true
+	w.background(func() func() {
+		a, err := node.Start(cfg)
+		return func() {
+			n.starting = false
+			if err != nil {
+				panic(fmt.Sprintf("world: start %s: %v (seed %d)", n.name, err, w.spec.Seed))
+			}
+			n.agent, n.left = a, false
+			w.emit.emit(event.Event{Type: event.NodeUp, Node: n.name, Addr: n.addr, Role: n.role(), Tags: a.Tags()})
+			if up != nil {
+				up()
+			}
+		}
+	})
+}
+
+// agentConfig is the configuration of n's agent, with its listeners open on n's host, and
+// a new voice for it in the stream.
+func (w *World) agentConfig(n *simNode) (node.Config, error) {
+	n.voice = &voice{e: w.emit}
 	trans, err := netmodel.NewMemberlistTransport(n.host, n.addr, gossipPort)
 	if err != nil {
-		return fmt.Errorf("world: %s: gossip transport: %w", n.name, err)
+		return node.Config{}, fmt.Errorf("gossip transport: %w", err)
 	}
 	cfg := node.Config{
 		Name:       n.name,
@@ -107,28 +141,28 @@ func (w *World) start(n *simNode) error {
 		GossipPort: gossipPort,
 		Transport:  trans,
 		Server:     n.server,
-		Observer:   observer{w.emit},
+		Observer:   observer{n.voice},
 	}
 	// Planted bugs (scenario bugs:): the node's own, on every start; fsync-lies is the
 	// disk's, set once when the disk is made (addNodes).
 	cfg.UnsafeBugs, _ = node.ParseBugs(w.spec.Scenario.Bugs)
 	w.configureGossip(n, &cfg) // profile, tags, Serf options, handlers (gossip.go)
 	if w.spec.Trace {
-		cfg.LogOutput = &logWriter{e: w.emit, node: n.name}
+		cfg.LogOutput = &logWriter{e: n.voice, node: n.name}
 	} else {
 		cfg.LogOutput = io.Discard
 	}
 	if cfg.HTTPListener, err = n.host.Listen(n.addr, httpPort); err != nil {
-		return fmt.Errorf("world: %s: http listener: %w", n.name, err)
+		return node.Config{}, fmt.Errorf("http listener: %w", err)
 	}
 	cfg.Dial, cfg.RPCPort = n.host.DialContext, rpcPort
 	if n.server {
 		layer, err := netmodel.NewRaftLayer(n.host, n.addr, raftPort)
 		if err != nil {
-			return fmt.Errorf("world: %s: raft layer: %w", n.name, err)
+			return node.Config{}, fmt.Errorf("raft layer: %w", err)
 		}
 		if cfg.RPCListener, err = n.host.Listen(n.addr, rpcPort); err != nil {
-			return fmt.Errorf("world: %s: rpc listener: %w", n.name, err)
+			return node.Config{}, fmt.Errorf("rpc listener: %w", err)
 		}
 		cfg.RaftLayer = layer
 		if expect := w.spec.Scenario.Cluster.BootstrapExpect; expect > 0 {
@@ -140,34 +174,11 @@ func (w *World) start(n *simNode) error {
 		// restarted server finds is what survived.
 		cfg.Stores = node.Stores{Log: n.disk.LogStore(), Stable: n.disk.StableStore(), Snapshot: n.disk.SnapshotStore()}
 	}
-	a, err := node.Start(cfg)
-	if err != nil {
-		return fmt.Errorf("world: start %s: %w", n.name, err)
-	}
-	n.agent, n.left = a, false
-	w.emit.emit(event.Event{Type: event.NodeUp, Node: n.name, Addr: n.addr, Role: n.role(), Tags: a.Tags()})
-	return nil
-}
-
-// joinAll has every agent join the gossip pool through the first server. A failed join
-// is behaviour of the system under test: it is recorded, not fatal.
-func (w *World) joinAll() {
-	for _, n := range w.nodes[1:] {
-		w.join(n, w.nodes[0])
-	}
-}
-
-// join has n join the gossip pool through via, and records the attempt.
-func (w *World) join(n, via *simNode) {
-	ev := event.Event{Type: event.Join, Node: n.name, Addr: via.gossipAddr()}
-	if _, err := n.agent.Join(via.gossipAddr()); err != nil {
-		ev.Reason = err.Error()
-	}
-	w.emit.emit(ev)
+	return cfg, nil
 }
 
 // observer turns the agents' state changes into events.
-type observer struct{ e *emitter }
+type observer struct{ e sink }
 
 func (o observer) MemberStatus(self, member string, status node.Status, addr string) {
 	o.e.emit(event.Event{Type: event.Member, Node: self, Member: member, Status: string(status), Addr: addr})

@@ -38,17 +38,18 @@ type World struct {
 	gossip gossipWorld // the scenario's actions and the agents' gossip setup (actions.go)
 	agenda agenda      // timed items other than actions: fault firings and ends (agenda.go)
 	faults faultWorld  // the scenario's faults: active firings, their names (faults.go)
+	// due is when what the main goroutine runs now was scheduled (advance's onTime): a
+	// firing records it as its start, so a late one would show.
+	due time.Duration
 }
 
-// Run builds the world from spec, runs it to the end and writes the stream to out.
+// Run builds the world from spec, runs it to the end and writes the stream, after its
+// first line, to out.
 func Run(spec runspec.Spec, out io.Writer) error {
 	w := &World{spec: spec, emit: newEmitter(out)}
 	w.gossip.done = make(chan func(), len(spec.Scenario.Actions)+len(spec.Scenario.Faults)+16)
 	sc := &spec.Scenario
-	w.emit.emit(event.Event{
-		Type: event.RunStart, Scenario: sc.Name, Seed: spec.Seed, Build: spec.Build, Version: spec.Version,
-		Servers: sc.Cluster.Servers, Clients: sc.Cluster.Clients, Duration: sc.Duration.String(),
-	})
+	// The host writes run_start: the world is not told the scenario's name (sim's worldSpec).
 	var err error
 	if w.net, err = newNetwork(spec); err != nil {
 		return err
@@ -56,14 +57,7 @@ func Run(spec runspec.Spec, out io.Writer) error {
 	if err := w.addNodes(); err != nil {
 		return err
 	}
-	boot := w.bootTimes() // staggered within the first second (boot.go)
-	for i, n := range w.bootOrder() {
-		w.sleepUntil(boot[i])
-		if err := w.start(n); err != nil {
-			return err
-		}
-	}
-	w.joinAll()
+	w.scheduleBoot() // staggered within the first second, then the joins (boot.go)
 	stopWorkload, err := w.startWorkload()
 	if err != nil {
 		return err
@@ -87,15 +81,16 @@ func (w *World) runUntil(end time.Duration) {
 			next = end
 		}
 		if d := debug.PanicAt.D(); d > 0 && d <= next {
-			w.sleepUntil(d)
+			w.advance(d)
 			panic(fmt.Sprintf("world: debug panic_at %s reached (seed %d)", d, w.spec.Seed))
 		}
 		if d := debug.HangAt.D(); d > 0 && d <= next {
-			w.sleepUntil(d)
+			w.advance(d)
 			spin()
 		}
 		w.advance(next) // runs the scenario's actions on the way (actions.go)
 		if next == end {
+			w.drainDone()
 			return
 		}
 		w.reportRaft()
