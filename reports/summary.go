@@ -19,7 +19,10 @@ const SummaryVersion = 1
 
 // Summary is summary.json. Keys are documented in docs/summary.md.
 type Summary struct {
-	Scenario           string   `json:"scenario"`
+	Scenario string `json:"scenario"`
+	// Bugs are the bugs planted in the nodes (absent when none): this run is of a node
+	// broken on purpose, and its verdicts judge the planted bug.
+	Bugs               []string `json:"bugs,omitempty"`
 	Seed               uint64   `json:"seed"`
 	VirtualSeconds     float64  `json:"virtual_seconds"`
 	WallSeconds        float64  `json:"wall_seconds"`
@@ -91,7 +94,7 @@ func newSummary(events []event.Event, stream []byte, wall, checkTimeout time.Dur
 		switch ev.Type {
 		case event.RunStart:
 			s.Scenario, s.Seed, s.Version, s.Build = ev.Scenario, ev.Seed, ev.Version, ev.Build
-			s.Servers, s.Clients = ev.Servers, ev.Clients
+			s.Servers, s.Clients, s.Bugs = ev.Servers, ev.Clients, ev.Bugs
 		case event.RunEnd:
 			s.VirtualSeconds = round3(ev.T.Seconds())
 			if ev.Net != nil {

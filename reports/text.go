@@ -9,6 +9,10 @@ import (
 // WriteText prints the summary for a person: what ran, how fast, and what happened.
 func WriteText(w io.Writer, s Summary) {
 	fmt.Fprintf(w, "scenario   %s (seed %d, %s, %s)\n", s.Scenario, s.Seed, count(s.Servers, "server"), count(s.Clients, "client"))
+	if len(s.Bugs) > 0 {
+		fmt.Fprintf(w, "BUGS       PLANTED: %s: the nodes of this run are broken on purpose; its verdicts judge the planted bug, not consim's node\n",
+			strings.Join(s.Bugs, ", "))
+	}
 	if s.WallSeconds > 0 {
 		fmt.Fprintf(w, "time       %.1f s virtual in %.2f s wall (%.0fx)\n", s.VirtualSeconds, s.WallSeconds, s.Speedup)
 	} else {

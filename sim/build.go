@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"go/version"
 	"io"
 	"io/fs"
 	"os"
@@ -55,22 +56,20 @@ func CacheDir() (string, error) {
 	return filepath.Join(d, "consim"), nil
 }
 
-// BuildGuest returns the guest for the current source tree, building it only when no
-// cached build of the same source exists. Progress of a real build goes to logw.
+// BuildGuest returns the guest for the source this binary was built from (guestSource),
+// building it with the Go toolchain only when no cached build of the same source and Go
+// version exists. Progress of a real build goes to logw. A machine that cannot build it
+// (no Go toolchain, or one too old) gets a *SetupError that says what to do.
 func BuildGuest(ctx context.Context, logw io.Writer) (*Guest, error) {
-	root, err := findSource()
-	if err != nil {
-		return nil, err
-	}
 	cache, err := CacheDir()
 	if err != nil {
 		return nil, err
 	}
-	goVersion, err := goCmd(ctx, root, nil, "env", "GOVERSION")
+	goVersion, err := toolchain(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("sim: the guest is built with the Go toolchain, and `go env` failed: %w", err)
+		return nil, err
 	}
-	key, err := sourceKey(root, goVersion)
+	key, err := sourceKey(guestSource, goVersion)
 	if err != nil {
 		return nil, err
 	}
@@ -79,7 +78,11 @@ func BuildGuest(ctx context.Context, logw io.Writer) (*Guest, error) {
 		return newGuest(wasm, path), nil
 	}
 	if logw != nil {
-		fmt.Fprintf(logw, "consim: building the simulated world (%s, once per source change)...\n", goVersion)
+		fmt.Fprintf(logw, "consim: building the simulated world (%s, once per consim build and Go version)...\n", goVersion)
+	}
+	root, err := writeSource(guestSource, filepath.Join(cache, "source", key))
+	if err != nil {
+		return nil, err
 	}
 	if err := buildWasm(ctx, root, cache, path); err != nil {
 		return nil, err
@@ -89,6 +92,40 @@ func BuildGuest(ctx context.Context, logw io.Writer) (*Guest, error) {
 		return nil, fmt.Errorf("sim: read built guest: %w", err)
 	}
 	return newGuest(wasm, path), nil
+}
+
+// toolchain returns the version of the Go toolchain on PATH, which builds the guest, or a
+// *SetupError when there is none or it is older than go.mod asks for.
+func toolchain(ctx context.Context) (string, error) {
+	want := goDirective(guestSource)
+	const advice = "consim compiles its simulated world with the Go toolchain the first time it runs " +
+		"(then keeps it in its cache, %s)"
+	dir, _ := CacheDir()
+	if _, err := exec.LookPath("go"); err != nil {
+		return "", &SetupError{Msg: fmt.Sprintf(advice+", and there is no `go` command on PATH: install Go %s or later and put it on PATH", dir, want)}
+	}
+	v, err := goCmd(ctx, os.TempDir(), []string{"GOTOOLCHAIN=local"}, "env", "GOVERSION")
+	if err != nil {
+		return "", &SetupError{Msg: fmt.Sprintf(advice+", and `go env GOVERSION` failed: %v", dir, err)}
+	}
+	if want != "" && strings.HasPrefix(v, "go") && version.Compare(v, "go"+want) < 0 {
+		return "", &SetupError{Msg: fmt.Sprintf(advice+"; it needs Go %s or later, and `go` on PATH is %s: install a newer Go", dir, want, v)}
+	}
+	return v, nil
+}
+
+// goDirective is the Go version go.mod asks for ("1.26"), or "" if it says none.
+func goDirective(src fs.FS) string {
+	b, err := fs.ReadFile(src, "go.mod")
+	if err != nil {
+		return ""
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if v, ok := strings.CutPrefix(strings.TrimSpace(line), "go "); ok {
+			return strings.TrimSpace(v)
+		}
+	}
+	return ""
 }
 
 func newGuest(wasm []byte, path string) *Guest {
@@ -123,7 +160,7 @@ func buildWasm(ctx context.Context, root, cache, path string) error {
 	out := filepath.Join(tmp, "simworld.wasm")
 	// Reproducible on any machine: no build ID (it hashes the temporary modfile's path)
 	// and no module info (it records the fixed go-sockaddr copy's path in the cache).
-	env := []string{"GOOS=wasip1", "GOARCH=wasm", "GOWORK=off", "GOFLAGS=-mod=mod"}
+	env := []string{"GOOS=wasip1", "GOARCH=wasm", "GOWORK=off", "GOFLAGS=-mod=mod", "GOTOOLCHAIN=local"}
 	if _, err := goCmd(ctx, root, env, "build", "-trimpath", "-ldflags=-buildid= -X=runtime.modinfo=",
 		"-modfile="+modfile, "-o", out, "./cmd/simworld"); err != nil {
 		return fmt.Errorf("sim: build guest: %w", err)

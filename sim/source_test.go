@@ -34,7 +34,7 @@ func TestSourceKeyTracksGuestInputsOnly(t *testing.T) {
 		"scenarios/builtin/base.yaml": "name: base\n",
 	})
 	key := func() string {
-		k, err := sourceKey(root, "go1.26")
+		k, err := sourceKey(os.DirFS(root), "go1.26")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -63,7 +63,7 @@ func TestSourceKeyTracksGuestInputsOnly(t *testing.T) {
 			t.Errorf("edit %v did not change the guest key", edit)
 		}
 	}
-	if k, _ := sourceKey(root, "go1.27"); k == key() {
+	if k, _ := sourceKey(os.DirFS(root), "go1.27"); k == key() {
 		t.Error("the Go version is not part of the key")
 	}
 }
@@ -75,13 +75,13 @@ func TestGuestBuildIsReproducible(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the guest twice")
 	}
-	root, err := findSource()
-	if err != nil {
-		t.Fatal(err)
-	}
 	var wasm [2][]byte
 	for i := range wasm {
 		cache := filepath.Join(t.TempDir(), fmt.Sprintf("cache-%d", i))
+		root, err := writeSource(guestSource, filepath.Join(cache, "source"))
+		if err != nil {
+			t.Fatal(err)
+		}
 		out := filepath.Join(cache, "guest.wasm")
 		if err := buildWasm(context.Background(), root, cache, out); err != nil {
 			t.Fatal(err)

@@ -49,6 +49,10 @@ func classify(err error) (int, string) {
 	if errors.As(err, &he) {
 		return exitHarness, "consim: " + err.Error()
 	}
+	var se *sim.SetupError
+	if errors.As(err, &se) {
+		return exitBadInput, "consim: " + se.Error()
+	}
 	// cobra's own errors (unknown command, bad flag, wrong argument count) are usage errors.
 	msg := err.Error()
 	if strings.HasPrefix(msg, "unknown") || strings.Contains(msg, "flag") || strings.Contains(msg, "arg(s)") {

@@ -150,6 +150,9 @@ func expectationsHeld(sum reports.Summary, repro string) error {
 	for _, x := range undecided {
 		fmt.Fprintf(&b, "\n  %s: %s", x.Name, x.Detail)
 	}
+	if len(sum.Bugs) > 0 {
+		fmt.Fprintf(&b, "\nbugs were planted in the nodes of this run (%s): the findings are the planted bugs'", strings.Join(sum.Bugs, ", "))
+	}
 	fmt.Fprintf(&b, "\nreproduce: %s", repro)
 	return &exitError{code: code, err: errors.New(b.String())}
 }

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -403,5 +404,26 @@ func TestRunBaselineByName(t *testing.T) {
 	}
 	if got, want := lastLine(d.stdout), "reproduce  consim run baseline --seed 1"; got != want {
 		t.Errorf("last line = %q, want %q", got, want)
+	}
+}
+
+// A run with a planted bug says so everywhere a person or a pipeline looks: the terminal
+// header, the stream's run_start, summary.json and the HTML views.
+func TestPlantedBugsAreVisible(t *testing.T) {
+	needGuest(t)
+	d := mustRun(t, "testdata/planted.yaml")
+	if !strings.Contains(d.stdout, "BUGS       PLANTED: stale-as-consistent: the nodes of this run are broken on purpose") {
+		t.Errorf("the terminal summary does not say a bug was planted:\n%s", d.stdout)
+	}
+	if h := header(t, d.file(t, "events.jsonl")); !slices.Equal(h.Bugs, []string{"stale-as-consistent"}) {
+		t.Errorf("run_start bugs %v", h.Bugs)
+	}
+	if s := string(d.file(t, "summary.json")); !strings.Contains(s, "\"bugs\": [\n    \"stale-as-consistent\"\n  ]") {
+		t.Errorf("summary.json does not name the planted bug:\n%.400s", s)
+	}
+	for _, mode := range []string{"default", "consistent", "stale"} {
+		if html := string(d.file(t, "linearizability-"+mode+".html")); !strings.Contains(html, "PLANTED BUGS: stale-as-consistent") {
+			t.Errorf("linearizability-%s.html does not say a bug was planted", mode)
+		}
 	}
 }

@@ -57,6 +57,9 @@ type Event struct {
 	Servers  int    `json:"servers,omitempty"`
 	Clients  int    `json:"clients,omitempty"`
 	Duration string `json:"duration,omitempty"`
+	// Bugs are the bugs planted in the nodes (scenario bugs:): a run of a node broken on
+	// purpose.
+	Bugs []string `json:"bugs,omitempty"`
 
 	// Node lifecycle (node_up, node_down).
 	Addr   string `json:"addr,omitempty"`
