@@ -64,7 +64,7 @@ func Evaluate(e *scenarios.Expect, s Summary, verdicts map[string]string) []Expe
 		x := Expectation{Name: "converge_within: " + d.String()}
 		switch at := s.ConvergedAtSeconds; {
 		case at == nil:
-			x.Detail = "gossip never converged: not every node saw every node alive"
+			x.Detail = "gossip never converged: " + notConverged(s.NotConverged, s.Servers+s.Clients)
 		case *at <= d.D().Seconds():
 			x.OK, x.Detail = true, fmt.Sprintf("converged at %.3f s", *at)
 		default:

@@ -30,6 +30,9 @@ type Summary struct {
 	Events             int      `json:"events"`
 	LeaderElections    int      `json:"leader_elections"`
 	ConvergedAtSeconds *float64 `json:"converged_at_seconds"`
+	// NotConverged, when gossip never converged, says how close it came: the first moment
+	// the most views were right and the views missing then (who missed whom).
+	NotConverged *NotConverged `json:"not_converged,omitempty"`
 
 	SummaryVersion int       `json:"summary_version"`
 	Version        string    `json:"consim_version"`
@@ -123,8 +126,18 @@ func newSummary(events []event.Event, stream []byte, wall, checkTimeout time.Dur
 	if at, ok := checker.Convergence(events); ok {
 		v := round3(at.Seconds())
 		s.ConvergedAtSeconds = &v
+	} else if at, missing := checker.ClosestToConvergence(events); len(missing) > 0 {
+		s.NotConverged = &NotConverged{ClosestAtSeconds: round3(at.Seconds()), Missing: missing}
 	}
 	return s
+}
+
+// NotConverged is summary.json's not_converged.
+type NotConverged struct {
+	// ClosestAtSeconds is the first moment the most views were right; Missing the views
+	// that were not then.
+	ClosestAtSeconds float64          `json:"closest_at_seconds"`
+	Missing          []checker.Unseen `json:"missing"`
 }
 
 // JSON returns the summary as indented JSON with a trailing newline.

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"reflect"
+	"slices"
 	"testing"
 	"time"
 
@@ -101,8 +102,8 @@ func TestNewSummaryDerivesEveryField(t *testing.T) {
 	goldenText(t, "summary.json", s.JSON(), wantSummaryJSON)
 }
 
-// A cluster that never converges says so with null, not 0; a run without a leader at the
-// end lists none as [], not null.
+// A cluster that never converges says so with null, not 0, and says who missed whom when it
+// came closest; a run without a leader at the end lists none as [], not null.
 func TestNewSummaryNeverConverged(t *testing.T) {
 	evs := handMade(true)
 	s := NewSummary(evs, encode(t, evs), time.Second)
@@ -112,6 +113,9 @@ func TestNewSummaryNeverConverged(t *testing.T) {
 	var m map[string]json.RawMessage
 	if err := json.Unmarshal(s.JSON(), &m); err != nil {
 		t.Fatal(err)
+	}
+	if nc := s.NotConverged; nc == nil || nc.ClosestAtSeconds != 0.202 || !slices.Equal(nc.Missing, []checker.Unseen{{Observer: "client-1", Member: "server-2"}}) {
+		t.Errorf("not_converged = %+v, want client-1 missing server-2 at 0.202 s", nc)
 	}
 	for key, want := range map[string]string{"converged_at_seconds": "null", "final_leaders": "[]", "leader_elections": "2"} {
 		if got := string(m[key]); got != want {

@@ -28,7 +28,7 @@ func WriteText(w io.Writer, s Summary) {
 	if s.ConvergedAtSeconds != nil {
 		fmt.Fprintf(w, "gossip     all %d members saw all %d alive at %.3f s\n", members, members, *s.ConvergedAtSeconds)
 	} else {
-		fmt.Fprintf(w, "gossip     never converged: not every member saw all %d alive\n", members)
+		fmt.Fprintf(w, "gossip     never converged: %s\n", notConverged(s.NotConverged, members))
 	}
 	n := s.Net
 	dropped := n.PacketsDropped()
@@ -42,6 +42,21 @@ func WriteText(w io.Writer, s Summary) {
 		writeVerdicts(w, s)
 	}
 	writeExpectations(w, s.Expectations)
+}
+
+// notConverged says who missed whom, at the moment gossip came closest to converging.
+func notConverged(nc *NotConverged, members int) string {
+	if nc == nil {
+		return fmt.Sprintf("not every member saw all %d alive", members)
+	}
+	var who []string
+	for _, m := range nc.Missing[:min(len(nc.Missing), 3)] {
+		who = append(who, fmt.Sprintf("%s did not see %s alive", m.Observer, m.Member))
+	}
+	if n := len(nc.Missing) - len(who); n > 0 {
+		who = append(who, fmt.Sprintf("%d more", n))
+	}
+	return fmt.Sprintf("closest at %.3f s, when %s", nc.ClosestAtSeconds, strings.Join(who, ", "))
 }
 
 func count(n int, noun string) string {

@@ -53,7 +53,7 @@ const wantTextNeverConverged = `scenario   hand-made (seed 42, 2 servers, 1 clie
 time       10.0 s virtual (wall time unknown)
 events     15 (stream sha256 5363956e977338f0)
 raft       2 leader election(s); leader at the end: none
-gossip     never converged: not every member saw all 3 alive
+gossip     never converged: closest at 0.202 s, when client-1 did not see server-2 alive
 network    120 packets sent, 100 delivered, 19 dropped; 9 streams, 4096 stream bytes
 leader     0.600 s without a leader in total, longest 0.600 s from 4.000 s
 `

@@ -194,3 +194,29 @@ func TestCrashDuringStalledFsyncIsOnTime(t *testing.T) {
 		t.Errorf("restarted at %s: want at the crash's end (10s), and not before it was complete (%s)", up, applied)
 	}
 }
+
+// The liveness phase restarts what crashed and converges only once it runs again: a
+// restart still under way in the background does not count as done. (Before, the phase
+// could end at once, without the crashed node.)
+func TestLivenessWaitsForRestarts(t *testing.T) {
+	sc, err := scenarios.Parse("liveness-restart.yaml", []byte("name: liveness-restart\nduration: 8s\ncluster: {servers: 3, clients: 1}\nactions:\n  - {at: 5s, fail: client-1}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	evs := runSpec(t, runspec.Spec{Scenario: *sc, Seed: 1}, sim.Options{}).Events
+	up, end := -1, -1 // positions in the stream
+	for i, ev := range evs {
+		switch {
+		case ev.Type == event.NodeUp && ev.Node == "client-1" && ev.T.D() >= 8*time.Second:
+			up = i
+		case ev.Type == event.LivenessEnd:
+			end = i
+			if ev.Converged == nil || !*ev.Converged {
+				t.Errorf("the liveness phase did not converge")
+			}
+		}
+	}
+	if up < 0 || end < up {
+		t.Errorf("client-1 up again at event %d, liveness_end at event %d: want it up first", up, end)
+	}
+}

@@ -52,8 +52,14 @@ func (w *World) liveness() bool {
 }
 
 // converged reports whether the running cluster has one leader that every running
-// server follows, and every running agent sees every running agent alive.
+// server follows, and every running agent sees every running agent alive. While a node
+// is still starting or stopping in the background (lifecycle.go), it has not.
 func (w *World) converged() bool {
+	for _, n := range w.nodes {
+		if n.starting || n.stopping > 0 || len(n.afterStop) > 0 {
+			return false
+		}
+	}
 	if len(w.leaders()) != 1 {
 		return false
 	}
