@@ -6,9 +6,17 @@ GO ?= go
 build:
 	$(GO) build -o bin/consim ./cmd/consim
 
-# Runs the built-in baseline scenario: 5 servers, 3 clients, 60 virtual seconds.
+# Runs the built-in lease-window scenario, the read modes side by side: default reads go
+# stale under a deposed leader, consistent reads stay linearizable. Then says what to try.
 demo: build
-	./bin/consim run baseline
+	./bin/consim run lease-window
+	@echo
+	@echo "Try next:"
+	@echo "  open out/lease-window-seed-1/linearizability-default.html   the stale reads, in porcupine's view"
+	@echo "  ./bin/consim scenarios show lease-window                     how the scenario makes them, in its comments"
+	@echo "  ./bin/consim scenarios                                       every built-in, with the faults it fires"
+	@echo "  ./bin/consim run lease-window --seed 2                       another seed (the same seed replays byte for byte)"
+	@echo "  ./bin/consim check out/lease-window-seed-1                   the verdicts again, from the saved stream alone"
 
 # Every test, including the simulation tests that build and run the wasm guest.
 test: vet

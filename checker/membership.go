@@ -209,26 +209,36 @@ func Membership(events []event.Event) MembershipReport {
 // falseFailure describes the failed verdict ev on a member running since upSince.
 func falseFailure(ev event.Event, upSince event.Time, faults []faultWindow) FalseFailure {
 	f := FalseFailure{T: ev.T.Seconds(), Observer: ev.Node, Member: ev.Member, Faults: []ActiveFault{}}
-	var during []string
+	var involved, other []string
 	for i := range faults {
 		w := &faults[i]
 		if w.start > ev.T || (w.ended && w.end+event.Time(FalseFailureGrace) < ev.T) {
 			continue
 		}
 		f.Faults = append(f.Faults, w.active())
-		f.Involved = f.Involved || w.involves(ev.Member) || w.involves(ev.Node)
-		span := fmt.Sprintf("%.3f s to %.3f s", w.start.Seconds(), w.end.Seconds())
-		if !w.ended {
-			span = fmt.Sprintf("from %.3f s", w.start.Seconds())
+		span := fmt.Sprintf("from %.3f s, in progress", w.start.Seconds())
+		if w.ended && w.end <= ev.T {
+			span = fmt.Sprintf("%.3f s to %.3f s, ended %.3f s before", w.start.Seconds(), w.end.Seconds(), (ev.T - w.end).Seconds())
+		} else if w.ended {
+			span = fmt.Sprintf("%.3f s to %.3f s, in progress", w.start.Seconds(), w.end.Seconds())
 		}
-		during = append(during, fmt.Sprintf("%s (%s %s, %s)", w.name, w.kind, strings.Join(w.targets, " "), span))
+		desc := fmt.Sprintf("%s (%s %s, %s)", w.name, w.kind, strings.Join(w.targets, " "), span)
+		if w.involves(ev.Member) || w.involves(ev.Node) {
+			f.Involved = true
+			involved = append(involved, desc)
+		} else {
+			other = append(other, desc)
+		}
 	}
 	why := "no fault was in progress"
 	switch {
-	case len(during) > 0 && f.Involved:
-		why = "in progress: " + strings.Join(during, "; ")
-	case len(during) > 0:
-		why = "in progress, but acting on neither: " + strings.Join(during, "; ")
+	case len(involved) > 0:
+		why = "faults acting on them: " + strings.Join(involved, "; ")
+		if len(other) > 0 {
+			why += fmt.Sprintf(" (and %d acting on neither)", len(other))
+		}
+	case len(other) > 0:
+		why = "faults then, acting on neither: " + strings.Join(other, "; ")
 	}
 	f.Explanation = fmt.Sprintf("%s saw %s failed at %.3f s, while %s was running (up since %.3f s); %s",
 		ev.Node, ev.Member, ev.T.Seconds(), ev.Member, upSince.Seconds(), why)

@@ -82,7 +82,7 @@ func TestMembershipFalseFailureDuringFault(t *testing.T) {
 	if ff.Count != 1 || ff.Unexplained != 0 || ff.Uninvolved != 0 || !ff.Verdicts[0].Involved || len(ff.Verdicts[0].Faults) != 1 {
 		t.Fatalf("false failures %+v", ff)
 	}
-	want := "server-1 saw server-2 failed at 1.500 s, while server-2 was running (up since 0.000 s); in progress: isolate-2 (isolate server-2, 1.000 s to 2.000 s)"
+	want := "server-1 saw server-2 failed at 1.500 s, while server-2 was running (up since 0.000 s); faults acting on them: isolate-2 (isolate server-2, 1.000 s to 2.000 s, in progress)"
 	if got := ff.Verdicts[0].Explanation; got != want {
 		t.Errorf("explanation %q\nwant %q", got, want)
 	}
@@ -115,9 +115,12 @@ func TestMembershipUnexplainedAndUninvolved(t *testing.T) {
 		}
 		t.Errorf("count %d, unexplained %d, uninvolved %d; want 4, 2, 1", ff.Count, ff.Unexplained, ff.Uninvolved)
 	}
-	if got := ff.Verdicts[1].Explanation; !strings.HasSuffix(got, "in progress, but acting on neither: cut-client (isolate client-1, from 2.000 s)") &&
-		!strings.Contains(got, "acting on neither: cut-client (isolate client-1, 2.000 s to 3.000 s)") {
+	if got := ff.Verdicts[1].Explanation; !strings.HasSuffix(got, "faults then, acting on neither: cut-client (isolate client-1, 2.000 s to 3.000 s, in progress)") {
 		t.Errorf("uninvolved: %q", got)
+	}
+	// 20 s after the fault ended: it is said to have ended, not to be in progress.
+	if got := ff.Verdicts[2].Explanation; !strings.HasSuffix(got, "faults acting on them: cut-client (isolate client-1, 2.000 s to 3.000 s, ended 20.000 s before)") {
+		t.Errorf("a fault that had ended: %q", got)
 	}
 	if got := ff.Verdicts[0].Explanation; !strings.HasSuffix(got, "no fault was in progress") {
 		t.Errorf("unexplained: %q", got)
@@ -212,5 +215,20 @@ func TestMembershipJSON(t *testing.T) {
 	want := `{"members":[],"status_changes":{},"total_status_changes":0,"total_flaps":0,"total_suspicions":0,"false_failures":{"count":0,"unexplained":0,"uninvolved":0,"verdicts":[]},"convergence":{"last_fault_end":null,"after_faults_s":null,"liveness_start":null,"after_liveness_s":null}}`
 	if string(b) != want {
 		t.Errorf("JSON:\n%s\nwant\n%s", b, want)
+	}
+}
+
+// A failure during two faults, one acting on the member and one elsewhere, names the one
+// acting on it and only counts the other.
+func TestMembershipFalseFailureNamesOnlyInvolvedFaults(t *testing.T) {
+	r := Membership(stream(started(), one(
+		faultStart(1000, "isolate-2", "isolate", "server-2"),
+		faultStart(1000, "flap-client", "nic_flap", "client-1"),
+		member(1500, "server-1", "server-2", event.StatusFailed),
+		member(2100, "server-1", "server-2", event.StatusAlive),
+	)))
+	got := r.FalseFailures.Verdicts[0].Explanation
+	if !strings.HasSuffix(got, "faults acting on them: isolate-2 (isolate server-2, from 1.000 s, in progress) (and 1 acting on neither)") {
+		t.Errorf("explanation %q", got)
 	}
 }

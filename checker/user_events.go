@@ -27,6 +27,11 @@ type UserEventStats struct {
 	// whose tags did not match the filter: replays to late joiners (only expected with
 	// gossip.replay) or filter leaks.
 	Unexpected int `json:"unexpected"`
+	// LeftLater counts first deliveries to members that were up and matching at the fire
+	// time but went down before the end of the run: not owed (they may or may not get
+	// it), and so neither missing nor unexpected when they do. Deliveries is the owed
+	// ones made plus LeftLater, Unexpected and Duplicates.
+	LeftLater int `json:"delivered_left_later"`
 	// Duplicates counts deliveries of an event a member had already delivered (since its
 	// last start); OutOfOrder deliveries of an event older than one already delivered
 	// from the same origin.
@@ -150,6 +155,9 @@ func UserEvents(events []event.Event) UserEventStats {
 			if !owedDelivered[k][ev.Node] {
 				owedDelivered[k][ev.Node] = true
 				latencies = append(latencies, math.Round((ev.T-f.at).Seconds()*1e6)/1e3)
+				if down, ok := lastDown[ev.Node]; ok && down >= f.at {
+					st.LeftLater++
+				}
 			}
 		}
 	}

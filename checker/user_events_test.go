@@ -34,6 +34,7 @@ func TestUserEventsGoodHistory(t *testing.T) {
 		fire(1000, "a", "deploy", 2), deliver(1000, "a", "a", "deploy", 2),
 		deliver(1100, "b", "a", "deploy", 1), deliver(1150, "b", "a", "deploy", 2),
 		deliver(1200, "c", "a", "deploy", 1), deliver(1300, "c", "a", "deploy", 2),
+		deliver(1210, "d", "a", "deploy", 1), // before it crashed: not owed, left later
 		{T: atMS(1250), Type: event.NodeDown, Node: "d", Reason: "crash"},
 		{T: atMS(2000), Type: event.UserEventFired, Node: "c", Name: "reindex", LTime: 3, Filter: &event.Filter{Tags: map[string]string{"role": "web"}}},
 		deliver(2100, "a", "c", "reindex", 3), deliver(2200, "b", "c", "reindex", 3),
@@ -41,8 +42,9 @@ func TestUserEventsGoodHistory(t *testing.T) {
 	}
 	got := UserEvents(evs)
 	want := UserEventStats{
-		Fired: 3, Rejected: 1, Deliveries: 8, ExpectedDeliveries: 8, // 2 x {a, b, c} + 2 web
-		LatencyMS: &Percentiles{P50: 100, P99: 300, Max: 300},
+		Fired: 3, Rejected: 1, Deliveries: 9, ExpectedDeliveries: 8, // 2 x {a, b, c} + 2 web
+		LeftLater: 1, // every delivery is accounted for: 8 owed + 1 to d, which left later
+		LatencyMS: &Percentiles{P50: 150, P99: 300, Max: 300},
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("got %+v %+v\nwant %+v %+v", got, got.LatencyMS, want, want.LatencyMS)

@@ -14,14 +14,21 @@ const maxTextExamples = 3
 func writeChecks(w io.Writer, s Summary) {
 	m := s.Membership
 	if m.TotalStatusChanges > 0 || m.FalseFailures.Count > 0 {
-		var busy []string
+		var busy, flappy []string
 		for _, r := range m.Members {
 			if r.StatusChanges > 0 {
 				busy = append(busy, fmt.Sprintf("%s %d", r.Name, r.StatusChanges))
 			}
+			if r.Flaps > 0 {
+				flappy = append(flappy, fmt.Sprintf("%s %d", r.Name, r.Flaps))
+			}
 		}
-		fmt.Fprintf(w, "membership %d status change(s) in others' views (%s); %d flap(s); %d false failure(s), %d with no fault active\n",
-			m.TotalStatusChanges, strings.Join(busy, ", "), m.TotalFlaps, m.FalseFailures.Count, m.FalseFailures.Unexplained)
+		flaps := fmt.Sprintf("%d flap(s)", m.TotalFlaps)
+		if len(flappy) > 0 {
+			flaps += " (" + strings.Join(flappy, ", ") + ")"
+		}
+		fmt.Fprintf(w, "membership %d status change(s) in others' views (%s); %s; %d false failure(s), %d with no fault active\n",
+			m.TotalStatusChanges, strings.Join(busy, ", "), flaps, m.FalseFailures.Count, m.FalseFailures.Unexplained)
 		for _, f := range m.FalseFailures.Verdicts[:min(len(m.FalseFailures.Verdicts), maxTextExamples)] {
 			fmt.Fprintf(w, "           e.g. %s\n", f.Explanation)
 		}

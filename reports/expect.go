@@ -78,7 +78,7 @@ func Evaluate(e *scenarios.Expect, s Summary, verdicts map[string]string) []Expe
 		case u == nil:
 			x.Detail = "no user event was fired"
 		case u.Missing == 0 && u.Duplicates == 0 && u.Unexpected == 0:
-			x.OK, x.Detail = true, fmt.Sprintf("%d of %d owed deliveries made, once each", u.Deliveries, u.ExpectedDeliveries)
+			x.OK, x.Detail = true, fmt.Sprintf("%d of %d owed deliveries made, once each", u.ExpectedDeliveries-u.Missing, u.ExpectedDeliveries)
 		default:
 			x.Detail = fmt.Sprintf("%d missing, %d duplicate, %d unexpected of %d owed deliveries", u.Missing, u.Duplicates, u.Unexpected, u.ExpectedDeliveries)
 		}

@@ -137,7 +137,7 @@ func describeEffect(e event.Effect) string {
 		{e.PacketsHeld, "packets held"}, {e.SegmentsHeld, "stream segments held"},
 		{e.SegmentsDelayed, "stream segments delayed"}, {e.DialsStalled, "dials stalled"},
 		{e.StreamsReset, "streams reset"}, {e.NodesAffected, "node(s) affected"},
-		{e.DiskWrites, "disk writes"},
+		{e.DiskWrites, "disk write(s)"},
 	} {
 		if c.n > 0 {
 			parts = append(parts, fmt.Sprintf("%d %s", c.n, c.what))

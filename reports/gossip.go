@@ -34,6 +34,9 @@ func writeGossip(w io.Writer, s Summary) {
 		if u.Unexpected > 0 {
 			fmt.Fprintf(w, ", %d unexpected", u.Unexpected)
 		}
+		if u.LeftLater > 0 {
+			fmt.Fprintf(w, ", %d more to members that went down later (not owed)", u.LeftLater)
+		}
 		if l := u.LatencyMS; l != nil {
 			fmt.Fprintf(w, "; latency p50 %.0f ms, p99 %.0f ms, max %.0f ms", l.P50, l.P99, l.Max)
 		}

@@ -18,12 +18,15 @@ const ViaAll = "all"
 // Workload is summary.json's workload object: what the workload clients did and how long
 // it took them, in virtual time. docs/summary.md documents it.
 type Workload struct {
-	Clients  int `json:"clients"`
-	Calls    int `json:"calls"`
-	OK       int `json:"ok"`
-	Fail     int `json:"fail"`
-	Unknown  int `json:"unknown"`
-	InFlight int `json:"in_flight"`
+	Clients int `json:"clients"`
+	// FinalReads counts the calls that are the final reads after the liveness phase (client
+	// final, the lost-writes check's), which Calls and the rows include.
+	FinalReads int `json:"final_reads"`
+	Calls      int `json:"calls"`
+	OK         int `json:"ok"`
+	Fail       int `json:"fail"`
+	Unknown    int `json:"unknown"`
+	InFlight   int `json:"in_flight"`
 	// Rows has, for each operation and read mode, a row for all of its calls (via "all")
 	// and one for each role of the agent called (leader, follower, candidate, client,
 	// down), in that order.
@@ -62,12 +65,16 @@ func NewWorkload(events []event.Event) *Workload {
 	if err != nil {
 		wl.HistoryError = err.Error()
 	}
-	clients := map[string]bool{}
+	clients := map[string]bool{} // the workload's own; the final reads are the lost-writes check's
 	type key struct{ op, mode, via string }
 	rows := map[key]*WorkloadRow{}
 	for i := range ops {
 		op := &ops[i]
-		clients[op.Client] = true
+		if op.Client == event.FinalClient {
+			wl.FinalReads++
+		} else {
+			clients[op.Client] = true
+		}
 		wl.Calls++
 		tally(op, &wl.OK, &wl.Fail, &wl.Unknown, &wl.InFlight)
 		for _, via := range []string{ViaAll, op.ViaRole} {
@@ -161,8 +168,12 @@ func (w *Workload) Row(op, mode, via string) (WorkloadRow, bool) {
 // writeWorkload prints the workload as a compact table. A group (operation and mode)
 // served by a single role shows that row only, since its "all" row says the same.
 func writeWorkload(w io.Writer, wl *Workload) {
-	fmt.Fprintf(w, "workload   %s, %d ops: %d ok, %d fail, %d unknown, %d in flight at the end\n",
-		count(wl.Clients, "client"), wl.Calls, wl.OK, wl.Fail, wl.Unknown, wl.InFlight)
+	final := ""
+	if wl.FinalReads > 0 {
+		final = fmt.Sprintf(" (%d of them final reads)", wl.FinalReads)
+	}
+	fmt.Fprintf(w, "workload   %s, %d ops%s: %d ok, %d fail, %d unknown, %d in flight at the end\n",
+		count(wl.Clients, "client"), wl.Calls, final, wl.OK, wl.Fail, wl.Unknown, wl.InFlight)
 	if wl.HistoryError != "" {
 		fmt.Fprintf(w, "           broken history: %s\n", wl.HistoryError)
 	}

@@ -103,7 +103,7 @@ func TestNewWorkloadNothingAnswered(t *testing.T) {
 	evs = append(evs, opEvents(20, "c1-2", event.OpGet, "stale", event.ViaRoleDown, -1, "")...)
 	wl := NewWorkload(evs)
 	b, _ := json.Marshal(wl)
-	want := `{"clients":1,"calls":2,"ok":0,"fail":0,"unknown":1,"in_flight":1,"ops":[` +
+	want := `{"clients":1,"final_reads":0,"calls":2,"ok":0,"fail":0,"unknown":1,"in_flight":1,"ops":[` +
 		`{"op":"get","mode":"stale","via":"all","calls":1,"ok":0,"fail":0,"unknown":0,"in_flight":1,"p50_ms":null,"p99_ms":null,"max_ms":null},` +
 		`{"op":"get","mode":"stale","via":"down","calls":1,"ok":0,"fail":0,"unknown":0,"in_flight":1,"p50_ms":null,"p99_ms":null,"max_ms":null},` +
 		`{"op":"put","via":"all","calls":1,"ok":0,"fail":0,"unknown":1,"in_flight":0,"p50_ms":null,"p99_ms":null,"max_ms":null},` +

@@ -64,11 +64,16 @@ func checkExpect(c *checker, s *Scenario) {
 			c.errorf(path, "needs a workload that reads in %s mode (workload.read_modes), and this scenario has none", m.mode)
 		}
 	}
-	if c.has("expect.converge_within", e.ConvergeWithin != 0) && (e.ConvergeWithin <= 0 || e.ConvergeWithin > s.Duration) {
+	if c.has("expect.converge_within", e.ConvergeWithin != 0) && !c.broken("duration") && (e.ConvergeWithin <= 0 || e.ConvergeWithin > s.Duration) {
 		c.errorf("expect.converge_within", "must be above 0s and at most the duration (%s), got %s", s.Duration, e.ConvergeWithin)
 	}
-	if c.has("expect.user_events", e.UserEvents != "") && e.UserEvents != "delivered" {
-		c.errorf("expect.user_events", "must be delivered (every user event reaches every member owed it, once), got %q", e.UserEvents)
+	if c.has("expect.user_events", e.UserEvents != "") {
+		switch {
+		case e.UserEvents != "delivered":
+			c.errorf("expect.user_events", "must be delivered (every user event reaches every member owed it, once), got %q", e.UserEvents)
+		case !slices.ContainsFunc(s.Actions, func(a Action) bool { return a.Event != nil }):
+			c.errorf("expect.user_events", "needs a user event to judge (an actions entry with event:), and this scenario fires none")
+		}
 	}
 	if c.has("expect.check_timeout", e.CheckTimeout != 0) && (e.CheckTimeout <= 0 || e.CheckTimeout > MaxCheckTimeout) {
 		c.errorf("expect.check_timeout", "must be above 0s and at most %s, got %s", MaxCheckTimeout, e.CheckTimeout)

@@ -31,6 +31,15 @@ func Load(nameOrPath string) (*Scenario, []byte, error) {
 		return s, data, err
 	}
 	list := strings.Join(Builtins(), ", ")
+	if d := strings.TrimSuffix(nameOrPath, "/"); statErr == nil && info.IsDir() {
+		// A run directory: its scenario.yaml replays the run.
+		if _, err := os.Stat(d + "/scenario.yaml"); err == nil {
+			return nil, nil, fmt.Errorf("scenarios: %s is a directory; to replay the run it holds, give its scenario file: %s/scenario.yaml", nameOrPath, d)
+		}
+	}
+	if s := suggest(nameOrPath, Builtins()); s != "" && statErr != nil {
+		return nil, nil, fmt.Errorf("scenarios: %q is neither a file nor a built-in scenario: did you mean %q? (built-ins: %s)", nameOrPath, s, list)
+	}
 	switch {
 	case statErr == nil: // a directory
 		return nil, nil, fmt.Errorf("scenarios: %s is a directory, not a scenario file, and not a built-in scenario (built-ins: %s)", nameOrPath, list)

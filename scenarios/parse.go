@@ -104,5 +104,13 @@ func syntaxError(filename string, data []byte, err error) *FieldError {
 	} else {
 		msg = strings.TrimPrefix(msg, "yaml: ")
 	}
+	// A tab where YAML wants indentation is the commonest cause of that error, and the
+	// message does not say so.
+	if lines := bytes.Split(data, []byte("\n")); line-1 < len(lines) {
+		if i := bytes.IndexByte(lines[line-1], '\t'); i >= 0 && strings.Contains(msg, "cannot start any token") {
+			col = 1 + i
+			msg += ": a tab; YAML indents with spaces only"
+		}
+	}
 	return &FieldError{File: filename, Line: line, Col: col, Msg: "YAML syntax error: " + msg}
 }

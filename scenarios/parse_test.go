@@ -170,7 +170,7 @@ func TestValidateGo(t *testing.T) {
 func TestSyntaxErrors(t *testing.T) {
 	tests := []struct{ doc, want string }{
 		{"name: a: b\n", "s.yaml:1:1: YAML syntax error: mapping values are not allowed in this context"},
-		{"name: x\ncluster:\n\tservers: 1\n", "s.yaml:3:1: YAML syntax error: found character that cannot start any token"},
+		{"name: x\ncluster:\n\tservers: 1\n", "s.yaml:3:1: YAML syntax error: found character that cannot start any token: a tab; YAML indents with spaces only"},
 		{"name: x\ncluster:\n  - a\n  b: 1\n", "s.yaml:3:1: YAML syntax error: did not find expected '-' indicator"},
 		{"name: x\ncluster: [1\n", "s.yaml:2:1: YAML syntax error: did not find expected ',' or ']'"},
 		{"name: x\nduration: \"10s\n", "s.yaml:2:1: YAML syntax error: found unexpected end of stream"},

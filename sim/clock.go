@@ -21,11 +21,16 @@ var VirtualEpoch = time.Date(2030, time.January, 1, 0, 0, 0, 0, time.UTC)
 // atomic lets the host read progress from another goroutine.
 type virtualClock struct {
 	mono atomic.Int64
+	// advanced is the wall time (Unix nanoseconds) of the last sleep that moved the clock:
+	// a guest stopped at its wall-time limit with a clock that has not moved for long is
+	// hung; one whose clock still moved was merely slow.
+	advanced atomic.Int64
 }
 
 func newVirtualClock() *virtualClock {
 	c := &virtualClock{}
 	c.mono.Store(monotonicStart)
+	c.advanced.Store(time.Now().UnixNano())
 	return c
 }
 
@@ -39,7 +44,13 @@ func (c *virtualClock) walltime() (sec int64, nsec int32) {
 func (c *virtualClock) nanosleep(ns int64) {
 	if ns > 0 {
 		c.mono.Add(ns)
+		c.advanced.Store(time.Now().UnixNano())
 	}
+}
+
+// stalled is the wall time since the clock last moved.
+func (c *virtualClock) stalled() time.Duration {
+	return time.Since(time.Unix(0, c.advanced.Load()))
 }
 
 // elapsed is the virtual time since the guest started.

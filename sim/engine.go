@@ -56,6 +56,9 @@ type outcome struct {
 	Err      string        `json:"error,omitempty"`
 	Virtual  time.Duration `json:"virtual_ns"`
 	Wall     time.Duration `json:"wall_ns"`
+	// Stalled, for a run stopped at its wall-time limit, is the wall time since virtual
+	// time last moved: long for a hung guest, short for a slow run.
+	Stalled time.Duration `json:"stalled_ns,omitempty"`
 }
 
 // exec runs the guest once: input on stdin, entropy from seed, on clock (fresh).
@@ -81,7 +84,7 @@ func (e *engine) exec(ctx context.Context, clock *virtualClock, input []byte, se
 	switch {
 	case err == nil:
 	case errors.As(err, &exit) && exit.ExitCode() == sys.ExitCodeDeadlineExceeded:
-		out.Hung = true
+		out.Hung, out.Stalled = true, clock.stalled()
 	case errors.As(err, &exit) && exit.ExitCode() == sys.ExitCodeContextCanceled:
 		out.Canceled = true
 	case errors.As(err, &exit):

@@ -9,7 +9,8 @@ import (
 // HarnessError is a failure of the harness, not of the system under test: the guest hung,
 // crashed, or wrote something that is not an event. The CLI maps it to exit code 3.
 type HarnessError struct {
-	// Kind is "hang", "crash" or "protocol".
+	// Kind is "hang", "crash", "protocol", or "wall-time limit": a run still going when its
+	// wall-time limit passed (not the guest's fault, but the run did not complete).
 	Kind string
 	// Virtual is how far virtual time got.
 	Virtual time.Duration
@@ -23,7 +24,11 @@ type HarnessError struct {
 
 func (e *HarnessError) Error() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "harness failure: %s at virtual time %s: %s", e.Kind, e.Virtual, e.Detail)
+	if e.Kind == "wall-time limit" {
+		fmt.Fprintf(&b, "stopped at its wall-time limit: %s", e.Detail)
+	} else {
+		fmt.Fprintf(&b, "harness failure: %s at virtual time %s: %s", e.Kind, e.Virtual, e.Detail)
+	}
 	if out := strings.TrimSpace(e.Output); out != "" {
 		b.WriteString("\n--- last guest output ---\n")
 		b.WriteString(out)

@@ -84,6 +84,10 @@ func (r *Runner) Close(context.Context) error {
 	return nil
 }
 
+// stillGoing: a run stopped at its wall-time limit whose virtual time moved within this
+// much wall time counts as still going, not hung.
+const stillGoing = 2 * time.Second
+
 // worldSpec is what the guest is given of spec: only what the world runs. A scenario's
 // name, description and expectations change nothing the world does, but any difference in
 // what the guest decodes, however small, shifts its allocations, so the moments its
@@ -139,8 +143,15 @@ func (r *Runner) Run(ctx context.Context, spec runspec.Spec, opts Options) (*Res
 			Output: stderr.String() + "\n" + stream.lastLines(5)}
 	}
 	switch {
+	case out.Hung && out.Stalled < stillGoing:
+		// Virtual time kept moving until the end: not a hang, a run longer than the limit.
+		err := &HarnessError{Kind: "wall-time limit", Virtual: res.Virtual, Detail: fmt.Sprintf(
+			"the run was still going (%s of %s virtual) when its wall-time limit of %s passed: raise --wall-timeout (default %s)",
+			res.Virtual.Round(time.Millisecond), spec.Scenario.Duration, limit, DefaultWallTimeout)}
+		return res, err
 	case out.Hung:
-		return fail("hang", fmt.Sprintf("the guest did not finish within the wall-time limit of %s (a busy loop never yields, so virtual time stops; raise --wall-timeout if the run is just long)", limit))
+		return fail("hang", fmt.Sprintf("virtual time stopped at %s and did not move for the last %s before the wall-time limit of %s (a busy loop never yields, so virtual time stops)",
+			res.Virtual.Round(time.Millisecond), out.Stalled.Round(time.Second), limit))
 	case out.Canceled:
 		return res, fmt.Errorf("sim: run canceled at virtual time %s: %w", res.Virtual, context.Canceled)
 	case out.Err != "":

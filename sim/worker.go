@@ -93,7 +93,7 @@ func workerMain() int {
 	signal.Notify(term, syscall.SIGTERM)
 	go func() {
 		<-term
-		os.Exit(report(outcome{Hung: true, Virtual: clock.elapsed()}))
+		os.Exit(report(outcome{Hung: true, Virtual: clock.elapsed(), Stalled: clock.stalled()}))
 	}()
 	// The wall-time limit covers the guest, not process start and compilation.
 	if _, err := io.WriteString(status, startedLine); err != nil {

@@ -1,13 +1,16 @@
 package main
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
+	"reflect"
+	"slices"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -35,6 +38,7 @@ expectation fails or the saved summary disagrees.`,
 		},
 	}
 	cmd.Flags().StringVar(&format, "format", "text", "summary on stdout: text or json")
+	cmd.RegisterFlagCompletionFunc("format", completeFormat)
 	return cmd
 }
 
@@ -69,10 +73,15 @@ func checkRun(dir, format string, stdout io.Writer) error {
 }
 
 // compareSaved checks the re-derived summary against DIR/summary.json: everything but the
-// wall-time figures, which a saved stream cannot know, must agree.
+// wall-time figures, which a saved stream cannot know, must agree. A difference names the
+// fields that differ; a stream that changed since the run is said as such.
 func compareSaved(dir string, sum reports.Summary, stdout io.Writer, say bool) error {
-	saved, err := os.ReadFile(filepath.Join(dir, "summary.json"))
+	path := filepath.Join(dir, "summary.json")
+	saved, err := os.ReadFile(path)
 	if errors.Is(err, os.ErrNotExist) {
+		if say {
+			fmt.Fprintf(stdout, "check      nothing compared: %s has no summary.json (the above is derived from the stream alone)\n", dir)
+		}
 		return nil
 	}
 	if err != nil {
@@ -80,14 +89,84 @@ func compareSaved(dir string, sum reports.Summary, stdout io.Writer, say bool) e
 	}
 	var old reports.Summary
 	if err := json.Unmarshal(saved, &old); err != nil {
-		return badInput(fmt.Errorf("%s: %w", filepath.Join(dir, "summary.json"), err))
+		return badInput(fmt.Errorf("%s: %w", path, err))
+	}
+	if old.StreamSHA256 != "" && old.StreamSHA256 != sum.StreamSHA256 {
+		return &exitError{code: exitExpected, err: fmt.Errorf("%s has changed since the run: its sha256 is %s, and %s recorded %s; what is above is the changed stream's",
+			filepath.Join(dir, "events.jsonl"), sum.StreamSHA256, path, old.StreamSHA256)}
 	}
 	old.WallSeconds, old.Speedup = 0, 0
-	if !bytes.Equal(old.JSON(), sum.JSON()) {
-		return &exitError{code: exitExpected, err: fmt.Errorf("%s disagrees with what the stream gives now (was it written by another consim version, or edited?)", filepath.Join(dir, "summary.json"))}
+	diffs := jsonDiff(old.JSON(), sum.JSON())
+	if len(diffs) > 0 {
+		why := "edited?"
+		if old.Version != sum.Version {
+			why = fmt.Sprintf("written by consim %s; this is %s", old.Version, sum.Version)
+		}
+		if len(diffs) > maxDiffs {
+			diffs = append(diffs[:maxDiffs], fmt.Sprintf("and %d more", len(diffs)-maxDiffs))
+		}
+		return &exitError{code: exitExpected, err: fmt.Errorf("%s disagrees with what the stream gives now (%s):\n  %s", path, why, strings.Join(diffs, "\n  "))}
 	}
 	if say {
-		fmt.Fprintf(stdout, "check      matches %s\n", filepath.Join(dir, "summary.json"))
+		fmt.Fprintf(stdout, "check      matches %s\n", path)
 	}
 	return nil
+}
+
+// maxDiffs bounds the differences a disagreement lists.
+const maxDiffs = 8
+
+// jsonDiff lists where two JSON documents differ, one line each: "verdicts.default: saved
+// "linearizable", now "not-linearizable"", in document order.
+func jsonDiff(a, b []byte) []string {
+	var va, vb any
+	json.Unmarshal(a, &va)
+	json.Unmarshal(b, &vb)
+	var out []string
+	var walk func(path string, x, y any)
+	walk = func(path string, x, y any) {
+		mx, okx := x.(map[string]any)
+		my, oky := y.(map[string]any)
+		if okx && oky {
+			keys := slices.Sorted(maps.Keys(mx))
+			for k := range my {
+				if _, ok := mx[k]; !ok {
+					keys = append(keys, k)
+				}
+			}
+			for _, k := range keys {
+				p := k
+				if path != "" {
+					p = path + "." + k
+				}
+				walk(p, mx[k], my[k])
+			}
+			return
+		}
+		ax, okx := x.([]any)
+		ay, oky := y.([]any)
+		if okx && oky && len(ax) == len(ay) {
+			for i := range ax {
+				walk(fmt.Sprintf("%s[%d]", path, i), ax[i], ay[i])
+			}
+			return
+		}
+		if !reflect.DeepEqual(x, y) {
+			out = append(out, fmt.Sprintf("%s: saved %s, now %s", path, short(x), short(y)))
+		}
+	}
+	walk("", va, vb)
+	return out
+}
+
+// short is a JSON value in at most 60 characters.
+func short(v any) string {
+	if v == nil {
+		return "absent"
+	}
+	b, _ := json.Marshal(v)
+	if len(b) > 60 {
+		return string(b[:57]) + "..."
+	}
+	return string(b)
 }

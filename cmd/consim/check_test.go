@@ -51,10 +51,36 @@ func TestCheckRederivesTheRun(t *testing.T) {
 	}
 	sum := strings.Replace(string(d.file(t, "summary.json")), `"leader_elections": 1`, `"leader_elections": 2`, 1)
 	os.WriteFile(filepath.Join(tampered, "summary.json"), []byte(sum), 0o644)
-	if r := consim("check", tampered); r.code != exitExpected || !strings.Contains(r.stderr, "disagrees") {
-		t.Errorf("check of an edited summary: %s", r)
+	if r := consim("check", tampered); r.code != exitExpected || !strings.Contains(r.stderr, "disagrees") ||
+		!strings.Contains(r.stderr, "leader_elections: saved 2, now 1") {
+		t.Errorf("check of an edited summary must name the field: %s", r)
 	}
 
+	// A copy whose stream was edited: a stream that changed since the run.
+	edited := filepath.Join(t.TempDir(), "edited")
+	os.MkdirAll(edited, 0o755)
+	stream := strings.Replace(string(d.file(t, "events.jsonl")), `"type":"tick"`, `"type":"tick" `, 1)
+	os.WriteFile(filepath.Join(edited, "events.jsonl"), []byte(stream), 0o644)
+	for _, name := range []string{"summary.json", "scenario.yaml"} {
+		os.WriteFile(filepath.Join(edited, name), d.file(t, name), 0o644)
+	}
+	if r := consim("check", edited); r.code != exitExpected || !strings.Contains(r.stderr, "events.jsonl has changed since the run: its sha256 is") {
+		t.Errorf("check of an edited stream: %s", r)
+	}
+
+	// Without summary.json there is nothing to compare, and check says so.
+	bare := filepath.Join(t.TempDir(), "bare")
+	os.MkdirAll(bare, 0o755)
+	for _, name := range []string{"events.jsonl", "scenario.yaml"} {
+		os.WriteFile(filepath.Join(bare, name), d.file(t, name), 0o644)
+	}
+	if r := consim("check", bare); r.code != exitOK || !strings.Contains(r.stdout, "check      nothing compared: "+bare+" has no summary.json") {
+		t.Errorf("check of a run dir without summary.json: %s", r)
+	}
+
+	if r := consim("run", d.dir); r.code != exitBadInput || !strings.Contains(r.stderr, "to replay the run it holds, give its scenario file: "+d.dir+"/scenario.yaml") {
+		t.Errorf("run of a run directory must point at its scenario.yaml: %s", r)
+	}
 	if r := consim("check", t.TempDir()); r.code != exitBadInput || !strings.Contains(r.stderr, "is not a run directory") {
 		t.Errorf("check of an empty directory: %s", r)
 	}

@@ -1,11 +1,67 @@
 package main
 
 import (
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"sort"
+	"strings"
 )
+
+// runFile says whether name is a file `consim run` writes into a run directory.
+func runFile(name string) bool {
+	switch name {
+	case "events.jsonl", "events.partial.jsonl", "summary.json", "scenario.yaml":
+		return true
+	}
+	return strings.HasPrefix(name, "linearizability-") && strings.HasSuffix(name, ".html")
+}
+
+// claimRunDir checks that a run may write into dir: it does not exist, is empty, or holds
+// only files of an earlier run (which this run replaces). Anything else is refused, before
+// the run: a run must not mix its files with somebody else's, nor leave an earlier run's
+// files beside its own.
+func claimRunDir(dir string) error {
+	entries, err := os.ReadDir(dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("--out %s: %w", dir, err)
+	}
+	var foreign []string
+	for _, e := range entries {
+		if e.IsDir() || !runFile(e.Name()) {
+			foreign = append(foreign, e.Name())
+		}
+	}
+	if len(foreign) > 0 {
+		if len(foreign) > 3 {
+			foreign = append(foreign[:3], "...")
+		}
+		return fmt.Errorf("--out %s holds files that are not a consim run's (%s): give a new or empty directory, or an earlier run's", dir, strings.Join(foreign, ", "))
+	}
+	return nil
+}
+
+// removeStale removes the files of an earlier run in dir that this run did not write (a
+// linearizability view of a read mode this run has not, an events.partial.jsonl).
+func removeStale(dir string, written map[string][]byte) error {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return fmt.Errorf("clean run dir: %w", err)
+	}
+	for _, e := range entries {
+		if _, ok := written[e.Name()]; !ok && runFile(e.Name()) {
+			if err := os.Remove(filepath.Join(dir, e.Name())); err != nil {
+				return fmt.Errorf("clean run dir: %w", err)
+			}
+		}
+	}
+	return nil
+}
 
 // writeFiles writes each file into dir through a temporary name and a rename, so a
 // reader never sees half a file and an interrupted run leaves no truncated output.

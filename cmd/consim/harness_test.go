@@ -72,7 +72,7 @@ func TestRunHangIsHarnessFailure(t *testing.T) {
 	full := smallRun(t).file(t, "events.jsonl")
 	d := consimRun(t, "testdata/small.yaml", "--debug-hang-at", "1s", "--wall-timeout", "10s")
 	stderr := checkHarnessFailure(t, d, full, "consim run testdata/small.yaml --seed 1 --wall-timeout 10s --debug-hang-at 1s", time.Second)
-	for _, want := range []string{"hang", "did not finish within the wall-time limit of 10s"} {
+	for _, want := range []string{"harness failure: hang", "virtual time stopped at 1s", "before the wall-time limit of 10s"} {
 		if !strings.Contains(stderr, want) {
 			t.Errorf("stderr lacks %q:\n%s", want, stderr)
 		}
@@ -87,6 +87,26 @@ func TestRunPanicIsHarnessFailure(t *testing.T) {
 	for _, want := range []string{"harness failure: crash", "panic: world: debug panic_at 1s reached (seed 1)"} {
 		if !strings.Contains(stderr, want) {
 			t.Errorf("stderr lacks %q:\n%s", want, stderr)
+		}
+	}
+}
+
+// A run that is merely longer than its wall-time limit is stopped and said to be so, not
+// called a hang, and without a dump of raw events.
+func TestRunStoppedAtWallTimeLimit(t *testing.T) {
+	needGuest(t)
+	d := consimRun(t, "baseline", "--wall-timeout", "1s")
+	if d.code != exitHarness {
+		t.Fatalf("want exit 3: %s", d.result)
+	}
+	for _, want := range []string{"stopped at its wall-time limit: the run was still going", "raise --wall-timeout", "reproduce: consim run baseline --seed 1 --wall-timeout 1s"} {
+		if !strings.Contains(d.stderr, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, d.stderr)
+		}
+	}
+	for _, bad := range []string{"hang", "\"type\":\"tick\""} {
+		if strings.Contains(d.stderr, bad) {
+			t.Errorf("stderr has %q:\n%s", bad, d.stderr)
 		}
 	}
 }

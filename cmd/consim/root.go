@@ -5,6 +5,8 @@ import (
 	"io"
 
 	"github.com/spf13/cobra"
+
+	"github.com/consim/consim/scenarios"
 )
 
 func newRootCmd(stdout, stderr io.Writer) *cobra.Command {
@@ -15,7 +17,10 @@ func newRootCmd(stdout, stderr io.Writer) *cobra.Command {
 simulated world (a wasm guest on a virtual clock, over a virtual network) and reports what
 happened. The same scenario and seed always give the same run, byte for byte.
 
-Exit codes: 0 ok, 1 an expectation failed, 2 bad input or usage, 3 harness failure.`,
+Exit codes: 0 ok, 1 an expectation failed, 2 bad input or usage, 3 harness failure (or a
+run stopped at its wall-time limit), 4 undecided: the checker reached its limit.
+
+Shell completion (built-in names, flag values): consim completion bash|zsh|fish|powershell.`,
 		Example: `  consim run baseline --seed 7
   consim check out/baseline-seed-1
   consim scenarios
@@ -28,6 +33,19 @@ Exit codes: 0 ok, 1 an expectation failed, 2 bad input or usage, 3 harness failu
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return badInput(err) })
 	root.AddCommand(newRunCmd(stdout, stderr), newCheckCmd(stdout), newScenariosCmd(stdout), newValidateCmd(stdout), newSchemaCmd(stdout), newVersionCmd(stdout))
 	return root
+}
+
+// completeScenario completes a SCENARIO argument: a built-in's name, or a file.
+func completeScenario(_ *cobra.Command, args []string, _ string) ([]string, cobra.ShellCompDirective) {
+	if len(args) > 0 {
+		return nil, cobra.ShellCompDirectiveNoFileComp
+	}
+	return scenarios.Builtins(), cobra.ShellCompDirectiveDefault // and files
+}
+
+// completeFormat completes --format.
+func completeFormat(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
+	return []string{"text", "json"}, cobra.ShellCompDirectiveNoFileComp
 }
 
 // exactArgs is cobra.ExactArgs with a usage exit code.

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -46,18 +47,20 @@ The same scenario and seed give the same events.jsonl, byte for byte.`,
 		Example: `  consim run baseline
   consim run baseline --seed 42 --out /tmp/run42
   consim run ./my-scenario.yaml --trace`,
-		Args: exactArgs(1),
+		Args:              exactArgs(1),
+		ValidArgsFunction: completeScenario,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			f.seedSet = cmd.Flags().Changed("seed")
 			return runScenario(cmd.Context(), args[0], f, stdout, stderr)
 		},
 	}
 	fl := cmd.Flags()
-	fl.Uint64Var(&f.seed, "seed", 0, "run seed (default: the scenario's seed)")
+	fl.Var((*seedFlag)(&f.seed), "seed", "run seed, from 1 (default: the scenario's seed)")
 	fl.StringVar(&f.out, "out", "", "run directory (default: out/SCENARIO-seed-N)")
 	fl.BoolVar(&f.trace, "trace", false, "include raft, memberlist and node log lines in the stream")
 	fl.DurationVar(&f.wallTimeout, "wall-timeout", sim.DefaultWallTimeout, "stop a run that takes longer than this in wall time (harness failure, exit 3)")
-	fl.StringVar(&f.format, "format", "text", "summary on stdout: text or json")
+	fl.StringVar(&f.format, "format", "text", "summary on stdout: text or json (the summary, with run_dir and reproduce)")
+	cmd.RegisterFlagCompletionFunc("format", completeFormat)
 	fl.DurationVar(&f.debugHang, "debug-hang-at", 0, "testing the harness: make the world spin forever at this virtual time")
 	fl.DurationVar(&f.debugPanic, "debug-panic-at", 0, "testing the harness: make the world panic at this virtual time")
 	fl.MarkHidden("debug-hang-at")
@@ -74,15 +77,15 @@ func runScenario(ctx context.Context, arg string, f runFlags, stdout, stderr io.
 		return badInput(err)
 	}
 	if f.seedSet {
-		if f.seed == 0 {
-			return badInput(fmt.Errorf("--seed 0: seeds start at 1 (0 means \"not set\" in scenario files)"))
-		}
-		sc.Seed = f.seed
+		sc.Seed = f.seed // seedFlag takes 1 and up
 	}
 	seed := sc.Seed
 	dir := f.out
 	if dir == "" {
 		dir = filepath.Join("out", fmt.Sprintf("%s-seed-%d", sc.Name, seed))
+	}
+	if err := claimRunDir(dir); err != nil {
+		return badInput(err)
 	}
 	spec := runspec.Spec{Scenario: *sc, Seed: seed, Trace: f.trace,
 		Debug: runspec.Debug{HangAt: scenarios.Duration(f.debugHang), PanicAt: scenarios.Duration(f.debugPanic)}}
@@ -93,7 +96,8 @@ func runScenario(ctx context.Context, arg string, f runFlags, stdout, stderr io.
 	if err != nil {
 		var he *sim.HarnessError
 		if errors.As(err, &he) && res != nil && len(res.Stream) > 0 {
-			if werr := writeFiles(dir, map[string][]byte{"events.partial.jsonl": res.Stream}); werr == nil {
+			partial := map[string][]byte{"events.partial.jsonl": res.Stream}
+			if werr := writeFiles(dir, partial); werr == nil && removeStale(dir, partial) == nil {
 				err = fmt.Errorf("%w\nthe stream up to the failure is in %s", err, filepath.Join(dir, "events.partial.jsonl"))
 			}
 		}
@@ -115,8 +119,19 @@ func runScenario(ctx context.Context, arg string, f runFlags, stdout, stderr io.
 	if err := writeFiles(dir, files); err != nil {
 		return err
 	}
+	if err := removeStale(dir, files); err != nil {
+		return err
+	}
 	if f.format == "json" {
-		stdout.Write(sum.JSON())
+		b, err := json.MarshalIndent(struct {
+			reports.Summary
+			RunDir    string `json:"run_dir"`
+			Reproduce string `json:"reproduce"`
+		}{sum, dir, repro}, "", "  ")
+		if err != nil {
+			return err
+		}
+		stdout.Write(append(b, '\n'))
 	} else {
 		reports.WriteText(stdout, sum)
 		fmt.Fprintf(stdout, "run dir    %s\nreproduce  %s\n", dir, repro)

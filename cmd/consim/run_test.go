@@ -335,18 +335,41 @@ func withoutWall(t *testing.T, b []byte) map[string]any {
 	return m
 }
 
-// --format json prints summary.json and nothing else.
+// --format json prints summary.json, plus where the run is and how to replay it, and
+// nothing else.
 func TestRunFormatJSON(t *testing.T) {
 	first := smallRun(t)
 	d := mustRun(t, "testdata/small.yaml", "--format", "json")
 	if !json.Valid([]byte(d.stdout)) {
 		t.Fatalf("--format json printed invalid JSON:\n%s", d.stdout)
 	}
-	if d.stdout != string(d.file(t, "summary.json")) {
-		t.Errorf("--format json output differs from its summary.json:\n%s\n---\n%s", d.stdout, d.file(t, "summary.json"))
+	var extra struct {
+		RunDir    string `json:"run_dir"`
+		Reproduce string `json:"reproduce"`
 	}
-	if a, b := withoutWall(t, []byte(d.stdout)), withoutWall(t, first.file(t, "summary.json")); !reflect.DeepEqual(a, b) {
-		t.Errorf("--format json summary differs from the text run's beyond wall time:\n%v\n%v", a, b)
+	json.Unmarshal([]byte(d.stdout), &extra)
+	if extra.RunDir != d.dir || extra.Reproduce != "consim run testdata/small.yaml --seed 1" {
+		t.Errorf("--format json: run_dir %q, reproduce %q; want %q and the reproduce line", extra.RunDir, extra.Reproduce, d.dir)
+	}
+	out := withoutWall(t, []byte(d.stdout))
+	delete(out, "run_dir")
+	delete(out, "reproduce")
+	if saved := withoutWall(t, d.file(t, "summary.json")); !reflect.DeepEqual(out, saved) {
+		t.Errorf("--format json output differs from its summary.json:\n%v\n---\n%v", out, saved)
+	}
+	if b := withoutWall(t, first.file(t, "summary.json")); !reflect.DeepEqual(out, b) {
+		t.Errorf("--format json summary differs from the text run's beyond wall time:\n%v\n%v", out, b)
+	}
+}
+
+// Shell completion offers the built-ins for a scenario and the values of --format.
+func TestCompletion(t *testing.T) {
+	r := consim("__complete", "run", "")
+	if !strings.Contains(r.stdout, "lease-window\n") {
+		t.Errorf("completion of run: %s", r)
+	}
+	if r := consim("__complete", "check", "x", "--format", ""); !strings.Contains(r.stdout, "text\njson\n") {
+		t.Errorf("completion of --format: %s", r)
 	}
 }
 
@@ -425,5 +448,32 @@ func TestPlantedBugsAreVisible(t *testing.T) {
 		if html := string(d.file(t, "linearizability-"+mode+".html")); !strings.Contains(html, "PLANTED BUGS: stale-as-consistent") {
 			t.Errorf("linearizability-%s.html does not say a bug was planted", mode)
 		}
+	}
+}
+
+// --out takes a new or empty directory, or an earlier run's, whose files the new run
+// replaces (an earlier read mode's view included); a directory with anything else in it
+// is refused before the run, with exit 2.
+func TestRunOutReuse(t *testing.T) {
+	needGuest(t)
+	dir := filepath.Join(t.TempDir(), "run")
+	os.MkdirAll(dir, 0o755)
+	os.WriteFile(filepath.Join(dir, "linearizability-stale.html"), []byte("an earlier run's"), 0o644)
+	os.WriteFile(filepath.Join(dir, "events.partial.jsonl"), []byte("{}\n"), 0o644)
+	if r := consim("run", "testdata/small.yaml", "--out", dir); r.code != exitOK {
+		t.Fatalf("run into an earlier run's directory: %s", r)
+	}
+	for _, stale := range []string{"linearizability-stale.html", "events.partial.jsonl"} {
+		if _, err := os.Stat(filepath.Join(dir, stale)); err == nil {
+			t.Errorf("%s of the earlier run is still there", stale)
+		}
+	}
+	os.WriteFile(filepath.Join(dir, "notes.txt"), []byte("mine"), 0o644)
+	r := consim("run", "testdata/small.yaml", "--out", dir)
+	if r.code != exitBadInput || !strings.Contains(r.stderr, "holds files that are not a consim run's (notes.txt)") {
+		t.Errorf("run into a directory with other files: %s", r)
+	}
+	if b, _ := os.ReadFile(filepath.Join(dir, "notes.txt")); string(b) != "mine" {
+		t.Error("the user's file was touched")
 	}
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"os"
 	"regexp"
 	"strings"
 	"testing"
@@ -69,8 +70,10 @@ func TestUsageErrors(t *testing.T) {
 		{[]string{"validate", "-x", "testdata/small.yaml"}, []string{"unknown shorthand flag: 'x'"}},
 		{[]string{"--no-such-flag"}, []string{"unknown flag: --no-such-flag"}},
 		{[]string{"frobnicate"}, []string{`unknown command "frobnicate"`}},
-		{[]string{"run", "testdata/small.yaml", "--seed", "0"}, []string{"--seed 0"}},
-		{[]string{"run", "testdata/small.yaml", "--seed", "-1"}, []string{"--seed"}},
+		{[]string{"run", "testdata/small.yaml", "--seed", "0"}, []string{`invalid argument "0" for "--seed" flag: seeds start at 1`}},
+		{[]string{"run", "testdata/small.yaml", "--seed", "-1"}, []string{"a seed is a whole number from 1"}},
+		{[]string{"run", "testdata"}, []string{"testdata is a directory, not a scenario file"}},
+		{[]string{"run", "baselin"}, []string{`did you mean "baseline"?`}},
 		{[]string{"run", "testdata/small.yaml", "--format", "xml"}, []string{`--format "xml"`, "text or json"}},
 		{[]string{"run", "no-such-scenario", "--format", "xml"}, []string{`--format "xml"`}},
 		{[]string{"run", "testdata/small.yaml", "--wall-timeout", "soon"}, []string{"--wall-timeout"}},
@@ -116,5 +119,48 @@ func TestScenariosListsBuiltins(t *testing.T) {
 		if f := strings.Fields(lines[i+1]); len(f) == 0 || f[0] != name {
 			t.Errorf("line %d = %q, want built-in %s", i+2, lines[i+1], name)
 		}
+	}
+}
+
+// The listing names the kinds of fault and action each built-in fires; show prints a
+// built-in's file with its comments, and a wrong name gets a suggestion, with exit 2.
+func TestScenariosShow(t *testing.T) {
+	r := consim("scenarios")
+	for _, want := range []string{"FAULTS AND ACTIONS", "crash-restart       3s+1c   34s       crash", "udp-blocked", "isolate(packets)", "nemesis(isolate "} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("the listing lacks %q:\n%s", want, r.stdout)
+		}
+	}
+	src, _ := scenarios.BuiltinSource("lease-window")
+	r = consim("scenarios", "show", "lease-window")
+	if r.code != exitOK || r.stdout != string(src) || !strings.Contains(r.stdout, "# lease-window: the 2014 default-mode stale read") {
+		t.Errorf("show lease-window: exit %d, output differs from the built-in's file:\n%.300s", r.code, r.stdout)
+	}
+	r = consim("scenarios", "show", "lease-windo")
+	if r.code != exitBadInput || !strings.Contains(r.stderr, `did you mean "lease-window"?`) {
+		t.Errorf("show of a misspelled name: %s", r)
+	}
+}
+
+// make demo runs a built-in that shows the headline, the three read modes side by side,
+// and ends with what to try next.
+func TestMakeDemo(t *testing.T) {
+	b, err := os.ReadFile("../../Makefile")
+	if err != nil {
+		t.Fatal(err)
+	}
+	demo := regexp.MustCompile(`(?m)^demo: build\n\t\./bin/consim run (\S+)\n((?:\t.*\n)*)`).FindStringSubmatch(string(b))
+	if demo == nil {
+		t.Fatal("no demo target that runs a scenario")
+	}
+	sc, _, err := scenarios.Load(demo[1])
+	if err != nil {
+		t.Fatalf("make demo runs %s: %v", demo[1], err)
+	}
+	if e := sc.Expect; e == nil || e.Default == "" || e.Consistent == "" || e.Stale == "" {
+		t.Errorf("make demo runs %s, which does not judge all three read modes", demo[1])
+	}
+	if !strings.Contains(demo[2], "Try next") || !strings.Contains(demo[2], "scenarios show") {
+		t.Errorf("make demo does not end with what to try next:\n%s", demo[2])
 	}
 }

@@ -15,7 +15,8 @@ func newValidateCmd(stdout io.Writer) *cobra.Command {
 		Short: "Check a scenario file (or built-in) and report every problem with its line",
 		Example: `  consim validate my-scenario.yaml
   consim validate baseline`,
-		Args: exactArgs(1),
+		Args:              exactArgs(1),
+		ValidArgsFunction: completeScenario,
 		RunE: func(_ *cobra.Command, args []string) error {
 			sc, _, err := scenarios.Load(args[0])
 			if err != nil {
