@@ -8,7 +8,7 @@ import (
 
 	"github.com/anishathalye/porcupine"
 
-	"github.com/consim/consim/sim/event"
+	"github.com/consim/consim/event"
 )
 
 // Anomaly is one operation that no linearization of its key could place, in plain words.

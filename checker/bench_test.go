@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/consim/consim/sim/event"
+	"github.com/consim/consim/event"
 )
 
 // workloadHistory returns n operations of a simulated workload against a linearizable
@@ -214,7 +214,7 @@ func BenchmarkHardHistories(b *testing.B) {
 		evs := loadHistory(b, f)
 		b.Run(f, func(b *testing.B) {
 			for b.Loop() {
-				if _, err := Linearizability(evs, 0); err != nil {
+				if _, err := Linearizability(NewRun(evs), 0); err != nil {
 					b.Fatal(err)
 				}
 			}

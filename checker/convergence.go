@@ -6,13 +6,14 @@ import (
 	"cmp"
 	"slices"
 
-	"github.com/consim/consim/sim/event"
+	"github.com/consim/consim/event"
 )
 
 // Convergence returns the first virtual time at which every node of the run saw every
 // node (itself included) alive, and whether that ever happened. The node count comes
 // from the run_start header (servers + clients).
-func Convergence(events []event.Event) (event.Time, bool) {
+func Convergence(run *Run) (event.Time, bool) {
+	events := run.Events
 	total := 0
 	type pair struct{ observer, member string }
 	alive := map[pair]bool{}
@@ -41,7 +42,8 @@ func Convergence(events []event.Event) (event.Time, bool) {
 }
 
 // LeaderElections counts the times a server became leader.
-func LeaderElections(events []event.Event) int {
+func LeaderElections(run *Run) int {
+	events := run.Events
 	n := 0
 	for _, ev := range events {
 		if ev.Type == event.RaftState && ev.State == "leader" {
@@ -63,7 +65,8 @@ type Unseen struct {
 // by each node retransmitting it a bounded number of times to random peers, so a node can
 // miss it; its anti-entropy (a push-pull with one random peer every 30 s on the LAN
 // profile, the first 30 to 60 s after a node starts) repairs that, if the run lasts.
-func ClosestToConvergence(events []event.Event) (event.Time, []Unseen) {
+func ClosestToConvergence(run *Run) (event.Time, []Unseen) {
+	events := run.Events
 	type pair struct{ observer, member string }
 	var names []string
 	alive := map[pair]bool{}

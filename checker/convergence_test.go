@@ -4,7 +4,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/consim/consim/sim/event"
+	"github.com/consim/consim/event"
 )
 
 func at(ms int) event.Time { return event.Time(time.Duration(ms) * time.Millisecond) }
@@ -127,7 +127,7 @@ func TestConvergence(t *testing.T) {
 		},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			got, ok := Convergence(tc.events)
+			got, ok := Convergence(NewRun(tc.events))
 			if ok != tc.ok || (ok && got != tc.want) {
 				t.Errorf("Convergence = %s, %v; want %s, %v", got, ok, tc.want, tc.ok)
 			}
@@ -171,7 +171,7 @@ func TestLeaderElections(t *testing.T) {
 			0,
 		},
 	} {
-		if got := LeaderElections(tc.events); got != tc.want {
+		if got := LeaderElections(NewRun(tc.events)); got != tc.want {
 			t.Errorf("%s: LeaderElections = %d, want %d", tc.name, got, tc.want)
 		}
 	}

@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/consim/consim/sim/event"
+	"github.com/consim/consim/event"
 )
 
 // loadHistory reads a gzipped stream of workload events from testdata.
@@ -51,7 +51,7 @@ func TestHardHistoriesAreDecided(t *testing.T) {
 		t.Run(tc.file, func(t *testing.T) {
 			evs := loadHistory(t, tc.file)
 			start := time.Now()
-			vs, err := Linearizability(evs, 0)
+			vs, err := Linearizability(NewRun(evs), 0)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/consim/consim/sim/event"
+	"github.com/consim/consim/event"
 )
 
 // Op is one workload operation, paired from its op_call and op_return events: the

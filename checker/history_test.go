@@ -5,7 +5,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/consim/consim/sim/event"
+	"github.com/consim/consim/event"
 )
 
 func call(ms int, id, op, key string) event.Event {

@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/consim/consim/sim/event"
+	"github.com/consim/consim/event"
 )
 
 // parseOps builds a hand-made history, one operation a line, times in milliseconds of

@@ -4,7 +4,7 @@ import (
 	"cmp"
 	"slices"
 
-	"github.com/consim/consim/sim/event"
+	"github.com/consim/consim/event"
 )
 
 // LeaderReport is what raft leadership looked like over a run, from the servers'
@@ -40,9 +40,10 @@ type TermLeader struct {
 	At     float64 `json:"at"` // virtual seconds
 }
 
-// Leader computes a LeaderReport from a stream.
-func Leader(events []event.Event) LeaderReport {
-	rep := LeaderReport{Elections: LeaderElections(events), Terms: []TermLeader{}, SplitTerms: []uint64{}}
+// Leader computes a LeaderReport from a run.
+func Leader(run *Run) LeaderReport {
+	events := run.Events
+	rep := LeaderReport{Elections: LeaderElections(run), Terms: []TermLeader{}, SplitTerms: []uint64{}}
 	leading := map[string]bool{}
 	n := 0
 	var started bool

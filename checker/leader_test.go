@@ -6,7 +6,7 @@ import (
 	"slices"
 	"testing"
 
-	"github.com/consim/consim/sim/event"
+	"github.com/consim/consim/event"
 )
 
 func raftState(ms int, node, state string, term uint64) event.Event {
@@ -18,7 +18,7 @@ func near(a, b float64) bool { return math.Abs(a-b) < 1e-9 }
 // The bootstrap election is not leaderless time; a crashed leader and a step-down are,
 // until the next server wins; the terms say who won which.
 func TestLeaderGaps(t *testing.T) {
-	r := Leader(one(
+	r := Leader(NewRun(one(
 		raftState(0, "server-1", "follower", 1),
 		raftState(0, "server-2", "follower", 1),
 		raftState(0, "server-3", "follower", 1),
@@ -30,7 +30,7 @@ func TestLeaderGaps(t *testing.T) {
 		raftState(8000, "server-2", "follower", 3),
 		raftState(8200, "server-3", "leader", 4),
 		tick(10000),
-	))
+	)))
 	if r.Elections != 3 || fsec(r.FirstLeaderAt) != 1.2 || !near(r.LeaderlessS, 1.7) || !near(r.LongestLeaderlessS, 1.5) ||
 		fsec(r.LongestLeaderlessFrom) != 5 || r.MaxLeaders != 1 || len(r.SplitTerms) != 0 {
 		t.Errorf("%+v", r)
@@ -44,7 +44,7 @@ func TestLeaderGaps(t *testing.T) {
 // A gap still open at the end counts to the end of the stream; a deposed leader that has
 // not noticed yet makes two leaders at once; two winners of one term are a split.
 func TestLeaderOverlapAndSplit(t *testing.T) {
-	r := Leader(one(
+	r := Leader(NewRun(one(
 		raftState(1000, "server-1", "leader", 2),
 		raftState(3000, "server-2", "leader", 3),
 		raftState(3300, "server-1", "follower", 3),
@@ -52,11 +52,11 @@ func TestLeaderOverlapAndSplit(t *testing.T) {
 		nodeDown(5000, "server-2"),
 		nodeDown(5000, "server-3"),
 		tick(7000),
-	))
+	)))
 	if r.MaxLeaders != 2 || !slices.Equal(r.SplitTerms, []uint64{3}) || !near(r.LeaderlessS, 2) || fsec(r.LongestLeaderlessFrom) != 5 {
 		t.Errorf("%+v", r)
 	}
-	b, err := json.Marshal(Leader(nil))
+	b, err := json.Marshal(Leader(NewRun(nil)))
 	if err != nil {
 		t.Fatal(err)
 	}

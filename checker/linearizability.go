@@ -11,7 +11,7 @@ import (
 
 	"github.com/anishathalye/porcupine"
 
-	"github.com/consim/consim/sim/event"
+	"github.com/consim/consim/event"
 )
 
 // Verdicts of a read mode, as summary.json spells them.
@@ -62,16 +62,16 @@ type Verdict struct {
 	Elapsed time.Duration
 }
 
-// Linearizability pairs the workload events into a history and checks each read mode
-// that has reads (see CheckLinearizability). The error is History's: a broken stream.
-func Linearizability(events []event.Event, timeout time.Duration) (map[string]Verdict, error) {
-	ops, err := History(events)
-	if err != nil {
-		return nil, err
+// Linearizability checks each read mode of a run's history that has reads (see
+// CheckLinearizability) and says what raft the servers believed at each anomaly. The
+// error is the history's (a broken stream) or CheckLinearizability's.
+func Linearizability(run *Run, timeout time.Duration) (map[string]Verdict, error) {
+	if run.OpsError != nil {
+		return nil, run.OpsError
 	}
-	verdicts, err := CheckLinearizability(ops, timeout)
+	verdicts, err := CheckLinearizability(run.Ops, timeout)
 	if err == nil {
-		addRaftContext(verdicts, events)
+		addRaftContext(verdicts, run.Events)
 	}
 	return verdicts, err
 }

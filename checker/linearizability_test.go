@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/consim/consim/sim/event"
+	"github.com/consim/consim/event"
 )
 
 // check runs the checker on a hand-made history with a generous timeout.
@@ -275,7 +275,7 @@ func TestLinearizabilityFromEvents(t *testing.T) {
 		{T: 3e9, Type: event.OpCall, Client: "c1", OpID: "c1-2", Op: event.OpGet, Key: "k1", Mode: "stale", Via: "server-2"},
 		{T: 4e9, Type: event.OpReturn, Client: "c1", OpID: "c1-2", Op: event.OpGet, Status: event.StatusOK, Code: 404, Found: new(bool)},
 	}
-	vs, err := Linearizability(evs, time.Second)
+	vs, err := Linearizability(NewRun(evs), time.Second)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -283,7 +283,7 @@ func TestLinearizabilityFromEvents(t *testing.T) {
 	if len(vs) != 1 || v.Staleness == nil || v.Staleness.Behind != 1 {
 		t.Errorf("verdicts %v, staleness %+v", vs, v.Staleness)
 	}
-	if _, err := Linearizability(append(evs, evs[3]), time.Second); err == nil {
+	if _, err := Linearizability(NewRun(append(evs, evs[3])), time.Second); err == nil {
 		t.Error("a stream with an op returned twice gave no error")
 	}
 }

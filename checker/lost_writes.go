@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"slices"
 
-	"github.com/consim/consim/sim/event"
+	"github.com/consim/consim/event"
 )
 
 // FinalClient is the workload client that makes the final reads: after the liveness
@@ -86,14 +86,13 @@ type CorruptKey struct {
 	Explanation string `json:"explanation"`
 }
 
-// LostWrites pairs the workload events into a history and checks it (CheckLostWrites).
-// The error is History's: a broken stream.
-func LostWrites(events []event.Event) (LostWritesReport, error) {
-	ops, err := History(events)
-	if err != nil {
-		return LostWritesReport{}, err
+// LostWrites checks a run's history (CheckLostWrites). The error is the history's: a
+// broken stream.
+func LostWrites(run *Run) (LostWritesReport, error) {
+	if run.OpsError != nil {
+		return LostWritesReport{}, run.OpsError
 	}
-	return CheckLostWrites(ops), nil
+	return CheckLostWrites(run.Ops), nil
 }
 
 // CheckLostWrites compares the final reads in ops (client FinalClient) with every

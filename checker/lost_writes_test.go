@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/consim/consim/sim/event"
+	"github.com/consim/consim/event"
 )
 
 func lostIDs(r LostWritesReport) []string {
@@ -158,7 +158,7 @@ func TestLostWritesFromEvents(t *testing.T) {
 		{T: at(103), Type: event.OpCall, Client: FinalClient, OpID: "final-2", Op: event.OpGet, Key: "k2", Mode: "consistent", Via: "server-1"},
 		{T: at(110), Type: event.OpReturn, OpID: "final-2", Status: event.StatusUnknown, Error: "timeout"},
 	}
-	r, err := LostWrites(evs)
+	r, err := LostWrites(NewRun(evs))
 	if err != nil {
 		t.Fatal(err)
 	}

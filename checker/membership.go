@@ -7,7 +7,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/consim/consim/sim/event"
+	"github.com/consim/consim/event"
 )
 
 // FalseFailureGrace is how long after a fault firing ends it still counts as a cause of a
@@ -105,12 +105,19 @@ type suspicion struct {
 	epoch            int // the member's epoch then
 }
 
-// Membership computes a MembershipReport from a stream.
-func Membership(events []event.Event) MembershipReport {
-	faults := faultWindows(events)
+// Membership computes a MembershipReport from a run. Only the firings that acted count as
+// faults (heals, and firings that found no target, disturbed nothing).
+func Membership(run *Run) MembershipReport {
+	events := run.Events
+	var faults []FaultWindow
+	for _, f := range run.Faults {
+		if f.Acted() {
+			faults = append(faults, f)
+		}
+	}
 	var lastFaultEnd, livenessStart *event.Time
 	for i := range faults {
-		if e := faults[i].end; faults[i].ended && (lastFaultEnd == nil || e > *lastFaultEnd) {
+		if e := faults[i].End; faults[i].Ended && (lastFaultEnd == nil || e > *lastFaultEnd) {
 			lastFaultEnd = &e
 		}
 	}
@@ -207,23 +214,23 @@ func Membership(events []event.Event) MembershipReport {
 }
 
 // falseFailure describes the failed verdict ev on a member running since upSince.
-func falseFailure(ev event.Event, upSince event.Time, faults []faultWindow) FalseFailure {
+func falseFailure(ev event.Event, upSince event.Time, faults []FaultWindow) FalseFailure {
 	f := FalseFailure{T: ev.T.Seconds(), Observer: ev.Node, Member: ev.Member, Faults: []ActiveFault{}}
 	var involved, other []string
 	for i := range faults {
 		w := &faults[i]
-		if w.start > ev.T || (w.ended && w.end+event.Time(FalseFailureGrace) < ev.T) {
+		if w.Start > ev.T || (w.Ended && w.End+event.Time(FalseFailureGrace) < ev.T) {
 			continue
 		}
 		f.Faults = append(f.Faults, w.active())
-		span := fmt.Sprintf("from %.3f s, in progress", w.start.Seconds())
-		if w.ended && w.end <= ev.T {
-			span = fmt.Sprintf("%.3f s to %.3f s, ended %.3f s before", w.start.Seconds(), w.end.Seconds(), (ev.T - w.end).Seconds())
-		} else if w.ended {
-			span = fmt.Sprintf("%.3f s to %.3f s, in progress", w.start.Seconds(), w.end.Seconds())
+		span := fmt.Sprintf("from %.3f s, in progress", w.Start.Seconds())
+		if w.Ended && w.End <= ev.T {
+			span = fmt.Sprintf("%.3f s to %.3f s, ended %.3f s before", w.Start.Seconds(), w.End.Seconds(), (ev.T - w.End).Seconds())
+		} else if w.Ended {
+			span = fmt.Sprintf("%.3f s to %.3f s, in progress", w.Start.Seconds(), w.End.Seconds())
 		}
-		desc := fmt.Sprintf("%s (%s %s, %s)", w.name, w.kind, strings.Join(w.targets, " "), span)
-		if w.involves(ev.Member) || w.involves(ev.Node) {
+		desc := fmt.Sprintf("%s (%s %s, %s)", w.Name, w.Kind, strings.Join(w.Targets, " "), span)
+		if w.Involves(ev.Member) || w.Involves(ev.Node) {
 			f.Involved = true
 			involved = append(involved, desc)
 		} else {

@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/consim/consim/sim/event"
+	"github.com/consim/consim/event"
 )
 
 func nodeUp(ms int, node string) event.Event {
@@ -56,7 +56,7 @@ func fsec(p *float64) float64 {
 // A healthy run: joining is not a status change, nothing flaps, nothing fails, and the
 // cluster is converged the moment the liveness phase starts.
 func TestMembershipHealthy(t *testing.T) {
-	r := Membership(stream(started(), one(event.Event{T: at(5000), Type: event.LivenessStart}, tick(6000))))
+	r := Membership(NewRun(stream(started(), one(event.Event{T: at(5000), Type: event.LivenessStart}, tick(6000)))))
 	if r.TotalStatusChanges != 0 || r.TotalFlaps != 0 || r.FalseFailures.Count != 0 || len(r.Members) != 3 {
 		t.Errorf("%+v", r)
 	}
@@ -70,14 +70,14 @@ func TestMembershipHealthy(t *testing.T) {
 // alive: one false failure, explained and involving the member, one flap, two status
 // changes; the cluster converges 100 ms after the fault ends.
 func TestMembershipFalseFailureDuringFault(t *testing.T) {
-	r := Membership(stream(started(), one(
+	r := Membership(NewRun(stream(started(), one(
 		faultStart(1000, "isolate-2", "isolate", "server-2"),
 		suspect(1200, "server-1", "server-2"),
 		member(1500, "server-1", "server-2", event.StatusFailed),
 		faultEnd(2000, "isolate-2", "isolate"),
 		member(2100, "server-1", "server-2", event.StatusAlive),
 		tick(90000),
-	)))
+	))))
 	ff := r.FalseFailures
 	if ff.Count != 1 || ff.Unexplained != 0 || ff.Uninvolved != 0 || !ff.Verdicts[0].Involved || len(ff.Verdicts[0].Faults) != 1 {
 		t.Fatalf("false failures %+v", ff)
@@ -97,7 +97,7 @@ func TestMembershipFalseFailureDuringFault(t *testing.T) {
 // Failed verdicts with no fault in progress are unexplained; with a fault elsewhere,
 // uninvolved; a fault that ended within FalseFailureGrace still explains one.
 func TestMembershipUnexplainedAndUninvolved(t *testing.T) {
-	r := Membership(stream(started(), one(
+	r := Membership(NewRun(stream(started(), one(
 		member(1000, "client-1", "server-1", event.StatusFailed),
 		member(1100, "client-1", "server-1", event.StatusAlive),
 		faultStart(2000, "cut-client", "isolate", "client-1"),
@@ -107,7 +107,7 @@ func TestMembershipUnexplainedAndUninvolved(t *testing.T) {
 		member(3000+20000, "server-2", "client-1", event.StatusFailed), // 20 s after: still the fault's
 		member(3000+20100, "server-2", "client-1", event.StatusAlive),
 		member(3000+40000, "server-2", "client-1", event.StatusFailed), // 40 s after: unexplained
-	)))
+	))))
 	ff := r.FalseFailures
 	if ff.Count != 4 || ff.Unexplained != 2 || ff.Uninvolved != 1 {
 		for _, v := range ff.Verdicts {
@@ -136,7 +136,7 @@ func TestMembershipUnexplainedAndUninvolved(t *testing.T) {
 // A crash and restart is a real failure: status changes, no flap, no false failure. A
 // suspicion that comes to nothing is a flap; one of a member that then crashed is not.
 func TestMembershipCrashIsNotAFlap(t *testing.T) {
-	r := Membership(stream(started(), one(
+	r := Membership(NewRun(stream(started(), one(
 		nodeDown(1000, "server-2"),
 		suspect(1200, "server-1", "server-2"),
 		member(1500, "server-1", "server-2", event.StatusFailed),
@@ -149,7 +149,7 @@ func TestMembershipCrashIsNotAFlap(t *testing.T) {
 		member(3200, "server-2", "client-1", event.StatusAlive),
 		suspect(5000, "client-1", "server-1"), // refuted: nothing follows
 		tick(60000),
-	)))
+	))))
 	if m := memberOf(r, "server-2"); m.Flaps != 0 || m.FalseFailures != 0 || m.StatusChanges != 4 {
 		t.Errorf("server-2: %+v; want 4 status changes, no flap", m)
 	}
@@ -174,23 +174,23 @@ func TestMembershipConvergenceAfterLiveness(t *testing.T) {
 		))
 	}
 	// Before liveness_start the two running servers see each other alive: converged.
-	r := Membership(stream(crashed(), one(tick(1900))))
+	r := Membership(NewRun(stream(crashed(), one(tick(1900)))))
 	if r.Convergence.LivenessStart != nil || r.Convergence.AfterLivenessS != nil {
 		t.Errorf("no liveness phase: %+v", r.Convergence)
 	}
-	r = Membership(stream(crashed(), one(
+	r = Membership(NewRun(stream(crashed(), one(
 		event.Event{T: at(2000), Type: event.LivenessStart},
 		member(2000, "client-1", "client-1", event.StatusAlive),
 		nodeUp(2000, "client-1"),
-	), allSee(2400, three, [2]string{"server-2", "client-1"}), one(tick(9000))))
+	), allSee(2400, three, [2]string{"server-2", "client-1"}), one(tick(9000)))))
 	if r.Convergence.AfterLivenessS != nil {
 		t.Errorf("converged %v s after liveness_start, but server-2 never saw client-1 alive again", *r.Convergence.AfterLivenessS)
 	}
-	r = Membership(stream(crashed(), one(
+	r = Membership(NewRun(stream(crashed(), one(
 		event.Event{T: at(2000), Type: event.LivenessStart},
 		member(2000, "client-1", "client-1", event.StatusAlive),
 		nodeUp(2000, "client-1"),
-	), allSee(2400, three, [2]string{}), one(tick(9000))))
+	), allSee(2400, three, [2]string{}), one(tick(9000)))))
 	// The last pair that was missing, client-1 seeing server-2 (allSee's 8th; client-1
 	// saw itself since 2 s), lands at 2.407 s.
 	if got := fsec(r.Convergence.AfterLivenessS); got < 0.4069 || got > 0.4071 {
@@ -208,7 +208,7 @@ func TestMembershipConvergenceAfterLiveness(t *testing.T) {
 
 // The report marshals with its documented field names, lists empty as [].
 func TestMembershipJSON(t *testing.T) {
-	b, err := json.Marshal(Membership(nil))
+	b, err := json.Marshal(Membership(NewRun(nil)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -221,12 +221,12 @@ func TestMembershipJSON(t *testing.T) {
 // A failure during two faults, one acting on the member and one elsewhere, names the one
 // acting on it and only counts the other.
 func TestMembershipFalseFailureNamesOnlyInvolvedFaults(t *testing.T) {
-	r := Membership(stream(started(), one(
+	r := Membership(NewRun(stream(started(), one(
 		faultStart(1000, "isolate-2", "isolate", "server-2"),
 		faultStart(1000, "flap-client", "nic_flap", "client-1"),
 		member(1500, "server-1", "server-2", event.StatusFailed),
 		member(2100, "server-1", "server-2", event.StatusAlive),
-	)))
+	))))
 	got := r.FalseFailures.Verdicts[0].Explanation
 	if !strings.HasSuffix(got, "faults acting on them: isolate-2 (isolate server-2, from 1.000 s, in progress) (and 1 acting on neither)") {
 		t.Errorf("explanation %q", got)

@@ -1,6 +1,6 @@
 package checker
 
-import "github.com/consim/consim/sim/event"
+import "github.com/consim/consim/event"
 
 // QueryStats counts queries and what their origins collected.
 type QueryStats struct {
@@ -15,7 +15,8 @@ type QueryStats struct {
 }
 
 // Queries computes QueryStats from a stream.
-func Queries(events []event.Event) QueryStats {
+func Queries(run *Run) QueryStats {
+	events := run.Events
 	var st QueryStats
 	for _, ev := range events {
 		switch ev.Type {

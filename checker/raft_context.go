@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/consim/consim/sim/event"
+	"github.com/consim/consim/event"
 )
 
 // raftTimeline is what every server believed about raft leadership over the run, from

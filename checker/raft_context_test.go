@@ -4,7 +4,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/consim/consim/sim/event"
+	"github.com/consim/consim/event"
 )
 
 func TestRaftContext(t *testing.T) {

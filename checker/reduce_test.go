@@ -14,7 +14,7 @@ import (
 
 	"github.com/anishathalye/porcupine"
 
-	"github.com/consim/consim/sim/event"
+	"github.com/consim/consim/event"
 )
 
 // A cas that answered false, called before an unknown put and returning after its call,

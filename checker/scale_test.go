@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/consim/consim/sim/event"
+	"github.com/consim/consim/event"
 )
 
 // simulatedHistory returns n operations on one key by 3 closed-loop clients (a third of

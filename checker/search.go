@@ -7,7 +7,7 @@ import (
 
 	"github.com/anishathalye/porcupine"
 
-	"github.com/consim/consim/sim/event"
+	"github.com/consim/consim/event"
 )
 
 // Porcupine tries every order of the operations that real time allows. Two rules cut that

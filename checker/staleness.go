@@ -5,7 +5,7 @@ import (
 	"math"
 	"slices"
 
-	"github.com/consim/consim/sim/event"
+	"github.com/consim/consim/event"
 )
 
 // Staleness says how far behind the answered reads of one mode were. For a read r of

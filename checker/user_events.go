@@ -4,8 +4,8 @@ import (
 	"math"
 	"slices"
 
+	"github.com/consim/consim/event"
 	"github.com/consim/consim/node/serf/filter"
-	"github.com/consim/consim/sim/event"
 )
 
 // UserEventStats judges user-event delivery from a stream: did every event reach every
@@ -71,7 +71,8 @@ type firedEvent struct {
 }
 
 // UserEvents computes UserEventStats from a stream.
-func UserEvents(events []event.Event) UserEventStats {
+func UserEvents(run *Run) UserEventStats {
+	events := run.Events
 	var st UserEventStats
 	lastDown := map[string]event.Time{}
 	for _, ev := range events {

@@ -5,7 +5,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/consim/consim/sim/event"
+	"github.com/consim/consim/event"
 )
 
 func atMS(ms int) event.Time { return event.Time(time.Duration(ms) * time.Millisecond) }
@@ -40,7 +40,7 @@ func TestUserEventsGoodHistory(t *testing.T) {
 		deliver(2100, "a", "c", "reindex", 3), deliver(2200, "b", "c", "reindex", 3),
 		{T: atMS(3000), Type: event.UserEventFired, Node: "a", Name: "huge", Reason: "too big"},
 	}
-	got := UserEvents(evs)
+	got := UserEvents(NewRun(evs))
 	want := UserEventStats{
 		Fired: 3, Rejected: 1, Deliveries: 9, ExpectedDeliveries: 8, // 2 x {a, b, c} + 2 web
 		LeftLater: 1, // every delivery is accounted for: 8 owed + 1 to d, which left later
@@ -68,7 +68,7 @@ func TestUserEventsBadHistory(t *testing.T) {
 		up(3000, "late", db),
 		deliver(3100, "late", "a", "e", 1), // replayed to a late joiner
 	}
-	got := UserEvents(evs)
+	got := UserEvents(NewRun(evs))
 	if got.Missing != 1 || got.Duplicates != 1 || got.OutOfOrder != 1 || got.Unexpected != 2 ||
 		got.ExpectedDeliveries != 8 || got.Deliveries != 10 || got.Fired != 3 {
 		t.Errorf("got %+v", got)
@@ -94,7 +94,7 @@ func TestQueries(t *testing.T) {
 		{Type: event.QueryDelivered, Node: "b"}, {Type: event.QueryDelivered, Node: "c"},
 		{Type: event.QueryAck, Node: "a", Member: "b"}, {Type: event.QueryResponse, Node: "a", Member: "b"},
 	}
-	if got := Queries(evs); got != (QueryStats{Fired: 1, Rejected: 1, Delivered: 2, Acks: 1, Responses: 1}) {
+	if got := Queries(NewRun(evs)); got != (QueryStats{Fired: 1, Rejected: 1, Delivered: 2, Acks: 1, Responses: 1}) {
 		t.Errorf("got %+v", got)
 	}
 }

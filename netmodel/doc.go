@@ -20,7 +20,7 @@
 //
 // A Fault (Network.NewFault) groups what one scenario fault installs, is
 // lifted in one call (Fault.Lift) and counts its effect
-// (netstats.Effect). Its pieces:
+// (Traffic). Its pieces:
 //
 //   - Block(from, to, proto): a directional block between hosts, for
 //     packets, streams or both ("UDP blocked, TCP fine" is Packets only).

@@ -4,8 +4,6 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-
-	"github.com/consim/consim/netmodel/netstats"
 )
 
 // Fault groups everything one scenario fault installs (blocks,
@@ -16,7 +14,7 @@ import (
 // Charging: when several faults hold or block the same traffic, the one
 // whose piece was installed first is charged, and exactly one fault is
 // charged per packet or segment, so the faults' Effect counters sum to the
-// network's fault counters (see netstats.Counters).
+// network's fault counters (see Stats).
 //
 // A Fault's methods are safe for concurrent use. Installing a piece on a
 // lifted fault panics: the scenario layer must make a new Fault per firing.
@@ -26,7 +24,7 @@ type Fault struct {
 
 	// All below guarded by n.mu.
 	active bool
-	effect netstats.Effect
+	effect Traffic
 	pieces []string     // what was installed, in fault vocabulary, for String
 	paused []heldPacket // packets held by f's pauses, in send order
 }
@@ -89,7 +87,7 @@ func (f *Fault) Active() bool {
 // Effect returns what the fault has done so far. Only the traffic counters
 // are filled in; NodesAffected, DiskWrites and StreamsReset are for the
 // caller to add (see Host.Crash).
-func (f *Fault) Effect() netstats.Effect {
+func (f *Fault) Effect() Traffic {
 	f.n.mu.Lock()
 	defer f.n.mu.Unlock()
 	return f.effect

@@ -9,8 +9,6 @@ import (
 	"testing"
 	"testing/synctest"
 	"time"
-
-	"github.com/consim/consim/netmodel/netstats"
 )
 
 // A numbered byte stream written before, during and after a symmetric
@@ -164,7 +162,7 @@ func TestFaultOneWayBlocksOneDirection(t *testing.T) {
 		if _, err := s.Read(buf); !isTimeout(err) {
 			t.Fatalf("a->b stream during the fault: %v, want timeout", err)
 		}
-		want := netstats.Effect{PacketsDropped: 1, SegmentsHeld: 1}
+		want := Traffic{PacketsDropped: 1, SegmentsHeld: 1}
 		if e := f.Effect(); e != want {
 			t.Fatalf("effect %+v, want %+v", e, want)
 		}
@@ -230,7 +228,7 @@ func TestFaultEffectsSumToNetworkCounters(t *testing.T) {
 				t.Errorf("%v had no effect", f)
 			}
 		}
-		var sum netstats.Effect
+		var sum Traffic
 		for _, f := range []*Fault{f1, f2, f3, quiet} {
 			sum.Add(f.Effect())
 		}

@@ -6,8 +6,6 @@ import (
 	"testing"
 	"testing/synctest"
 	"time"
-
-	"github.com/consim/consim/netmodel/netstats"
 )
 
 // A pause holds packets and stream bytes to and from the host, drops none,
@@ -58,7 +56,7 @@ func TestPauseHoldsAndReleasesEverything(t *testing.T) {
 			t.Fatalf("dial finished during the pause: %v", err)
 		default:
 		}
-		want := netstats.Effect{PacketsHeld: 10, SegmentsHeld: 2, DialsStalled: 1}
+		want := Traffic{PacketsHeld: 10, SegmentsHeld: 2, DialsStalled: 1}
 		if e := f.Effect(); e != want {
 			t.Fatalf("effect %+v, want %+v", e, want)
 		}

@@ -20,7 +20,7 @@ const (
 // answers stay right, which is what makes these bugs worth catching.
 //
 // The storage bug "fsync-lies" is not here: it lives in the disk the caller passes as
-// Stores (sim/disk's SetFsyncLies), not in the node. ParseBugs hands it back.
+// Stores (diskmodel's SetFsyncLies), not in the node. ParseBugs hands it back.
 type Bugs struct {
 	// ConsistentWithoutVerifyLeader makes consistent reads skip raft's VerifyLeader, the
 	// round trip to a quorum that proves this server still leads. Breaks: consistent

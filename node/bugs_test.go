@@ -14,10 +14,10 @@ import (
 
 	"github.com/hashicorp/raft"
 
+	"github.com/consim/consim/diskmodel"
 	"github.com/consim/consim/netmodel"
 	"github.com/consim/consim/node/kv"
 	"github.com/consim/consim/node/serf"
-	"github.com/consim/consim/sim/disk"
 )
 
 // Each planted bug is shown twice on the same seed and the same situation: with the
@@ -27,7 +27,7 @@ import (
 // answer.
 
 // withBugs is withDisks (fsync latency lat) plus the planted bugs on every agent.
-func withBugs(t *testing.T, lat time.Duration, disks map[string]*disk.Disk, bugs Bugs) func(*testAgent, *Config) {
+func withBugs(t *testing.T, lat time.Duration, disks map[string]*diskmodel.Disk, bugs Bugs) func(*testAgent, *Config) {
 	d := withDisks(t, lat, disks)
 	return func(a *testAgent, cfg *Config) {
 		d(a, cfg)
@@ -96,7 +96,7 @@ func TestBugConsistentWithoutVerifyLeader(t *testing.T) {
 	for _, bug := range []bool{false, true} {
 		t.Run(fmt.Sprintf("bug=%t", bug), func(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
-				disks := map[string]*disk.Disk{}
+				disks := map[string]*diskmodel.Disk{}
 				c := newClusterWith(t, 21, 3, 0, withBugs(t, time.Millisecond, disks, Bugs{ConsistentWithoutVerifyLeader: bug}))
 				old := waitForStableLeader(c, 10*time.Second)
 				api := newAPIClient(t, c)
@@ -156,7 +156,7 @@ func TestBugConsistentBeforeBarrier(t *testing.T) {
 	for _, bug := range []bool{false, true} {
 		t.Run(fmt.Sprintf("bug=%t", bug), func(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
-				disks := map[string]*disk.Disk{}
+				disks := map[string]*diskmodel.Disk{}
 				c := newClusterWith(t, 22, 3, 0, withBugs(t, 100*time.Millisecond, disks, Bugs{ConsistentBeforeBarrier: bug}))
 				old := waitForStableLeader(c, 10*time.Second)
 				api := newAPIClient(t, c)
@@ -220,7 +220,7 @@ func TestBugsServeFollowerState(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
-				disks := map[string]*disk.Disk{}
+				disks := map[string]*diskmodel.Disk{}
 				c := newClusterWith(t, 23, 3, 0, withBugs(t, time.Millisecond, disks, tc.bugs))
 				leader := waitForStableLeader(c, 10*time.Second)
 				api := newAPIClient(t, c)

@@ -9,18 +9,18 @@ import (
 
 	"github.com/hashicorp/raft"
 
+	"github.com/consim/consim/diskmodel"
 	"github.com/consim/consim/netmodel"
-	"github.com/consim/consim/sim/disk"
 )
 
 // withDisks puts every server's raft stores on a simulated disk with the given fsync
 // latency, recording the disks so a test can crash and restart servers on them.
-func withDisks(t *testing.T, latency time.Duration, disks map[string]*disk.Disk) func(*testAgent, *Config) {
+func withDisks(t *testing.T, latency time.Duration, disks map[string]*diskmodel.Disk) func(*testAgent, *Config) {
 	api := withAPI(t)
 	return func(a *testAgent, cfg *Config) {
 		api(a, cfg)
 		if a.server {
-			d := disk.New(disk.Config{WriteLatency: latency})
+			d := diskmodel.New(diskmodel.Config{WriteLatency: latency})
 			disks[a.name] = d
 			cfg.Stores = Stores{Log: d.LogStore(), Stable: d.StableStore(), Snapshot: d.SnapshotStore()}
 		}
@@ -28,7 +28,7 @@ func withDisks(t *testing.T, latency time.Duration, disks map[string]*disk.Disk)
 }
 
 // restartServer starts a crashed server again on its disk and has it rejoin via via.
-func restartServer(t *testing.T, c *cluster, a *testAgent, d *disk.Disk, via *testAgent) {
+func restartServer(t *testing.T, c *cluster, a *testAgent, d *diskmodel.Disk, via *testAgent) {
 	t.Helper()
 	a.host.Restart()
 	layer, err := netmodel.NewRaftLayer(a.host, a.addr, testRaftPort)
@@ -54,7 +54,7 @@ func restartServer(t *testing.T, c *cluster, a *testAgent, d *disk.Disk, via *te
 // restarts from its own disk, catches up, and no acknowledged write is lost anywhere.
 func TestLeaderCrashRestartFromDiskLosesNoAcknowledgedWrite(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		disks := map[string]*disk.Disk{}
+		disks := map[string]*diskmodel.Disk{}
 		c := newClusterWith(t, 7, 3, 0, withDisks(t, 2*time.Millisecond, disks))
 		c.join("server-2", "server-1")
 		c.join("server-3", "server-1")

@@ -6,7 +6,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/consim/consim/sim/event"
+	"github.com/consim/consim/checker"
+	"github.com/consim/consim/event"
 )
 
 // Fault is one firing of a fault, as summary.json's `faults` lists them.
@@ -35,35 +36,26 @@ type Liveness struct {
 
 // faultSummary lists the fault firings of a run in start order, and the liveness phase's
 // outcome (nil when the run had none).
-func faultSummary(events []event.Event) ([]Fault, *Liveness) {
-	var out []*Fault
-	open := map[string]*Fault{}
-	var live *Liveness
-	for _, ev := range events {
-		switch ev.Type {
-		case event.FaultStart:
-			f := &Fault{Name: ev.Name, Kind: ev.Kind, Targets: ev.Targets, Spec: ev.Spec,
-				StartSeconds: round3(ev.T.Seconds()), Reason: ev.Reason}
-			if f.Targets == nil {
-				f.Targets = []string{}
-			}
-			out = append(out, f)
-			open[ev.Name] = f
-		case event.FaultEnd:
-			f := open[ev.Name]
-			if f == nil {
-				continue
-			}
-			delete(open, ev.Name)
-			end := round3(ev.T.Seconds())
+func faultSummary(run *checker.Run) ([]Fault, *Liveness) {
+	list := make([]Fault, 0, len(run.Faults))
+	for _, w := range run.Faults {
+		f := Fault{Name: w.Name, Kind: w.Kind, Targets: w.Targets, Spec: w.Spec,
+			StartSeconds: round3(w.Start.Seconds()), Reason: w.Reason, Effect: w.Effect, Effective: w.Effect.Any()}
+		if f.Targets == nil {
+			f.Targets = []string{}
+		}
+		if w.Ended {
+			end := round3(w.End.Seconds())
 			f.EndSeconds = &end
-			if ev.Effect != nil {
-				f.Effect = *ev.Effect
-			}
-			f.Effective = f.Effect.Any()
-			if ev.Reason != "" && f.Reason == "" {
-				f.Reason = ev.Reason
-			}
+		}
+		if f.Reason == "" {
+			f.Reason = w.EndReason
+		}
+		list = append(list, f)
+	}
+	var live *Liveness
+	for _, ev := range run.Events {
+		switch ev.Type {
 		case event.LivenessStart:
 			live = &Liveness{}
 			if d, err := parseSeconds(ev.Timeout); err == nil {
@@ -81,10 +73,6 @@ func faultSummary(events []event.Event) ([]Fault, *Liveness) {
 				live.SecondsToConverge = &s
 			}
 		}
-	}
-	list := make([]Fault, len(out))
-	for i, f := range out {
-		list[i] = *f
 	}
 	return list, live
 }

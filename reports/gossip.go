@@ -5,18 +5,17 @@ import (
 	"io"
 
 	"github.com/consim/consim/checker"
-	"github.com/consim/consim/sim/event"
 )
 
 // gossipStats derives the gossip parts of the summary, each only when the run had any
 // user event or query.
-func gossipStats(events []event.Event) (*checker.UserEventStats, *checker.QueryStats) {
+func gossipStats(run *checker.Run) (*checker.UserEventStats, *checker.QueryStats) {
 	var ue *checker.UserEventStats
-	if u := checker.UserEvents(events); u.Fired+u.Rejected > 0 {
+	if u := checker.UserEvents(run); u.Fired+u.Rejected > 0 {
 		ue = &u
 	}
 	var q *checker.QueryStats
-	if qs := checker.Queries(events); qs.Fired+qs.Rejected > 0 {
+	if qs := checker.Queries(run); qs.Fired+qs.Rejected > 0 {
 		q = &qs
 	}
 	return ue, q

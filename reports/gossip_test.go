@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/consim/consim/sim/event"
+	"github.com/consim/consim/event"
 )
 
 // gossipStream is a small run with one user event, one refused, and one query.

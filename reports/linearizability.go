@@ -11,7 +11,6 @@ import (
 
 	"github.com/consim/consim/checker"
 	"github.com/consim/consim/scenarios"
-	"github.com/consim/consim/sim/event"
 )
 
 // CheckTimeout is the checker time each key of each read mode gets when the scenario does
@@ -50,8 +49,8 @@ type ModeAnomalies struct {
 // linearizability checks every read mode of the run's workload: the verdicts, anomalies
 // and stale-read staleness of summary.json, all nil when the history does not pair up
 // (Workload.HistoryError says why) or has no read.
-func linearizability(events []event.Event, timeout time.Duration) (map[string]string, map[string]*ModeAnomalies, *checker.Staleness) {
-	vs, err := checker.Linearizability(events, timeout)
+func linearizability(run *checker.Run, timeout time.Duration) (map[string]string, map[string]*ModeAnomalies, *checker.Staleness) {
+	vs, err := checker.Linearizability(run, timeout)
 	if err != nil || len(vs) == 0 {
 		return nil, nil, nil
 	}

@@ -7,8 +7,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/consim/consim/checker"
+	"github.com/consim/consim/event"
 	"github.com/consim/consim/scenarios"
-	"github.com/consim/consim/sim/event"
 )
 
 // kvEvents: c1 writes k1 twice; a consistent read sees the second write, a stale read
@@ -102,11 +103,11 @@ func TestSummaryNoWorkloadNoVerdicts(t *testing.T) {
 // limit that says so, not a failure.
 func TestJudgeUsesTheScenarioCheckTimeout(t *testing.T) {
 	sc := &scenarios.Scenario{Expect: &scenarios.Expect{Consistent: "linearizable"}}
-	if s := Judge(sc, kvEvents(), nil, 0); s.Verdicts["consistent"] != "linearizable" {
+	if s := Judge(sc, checker.NewRun(kvEvents()), nil, 0); s.Verdicts["consistent"] != "linearizable" {
 		t.Fatalf("default timeout: consistent %q", s.Verdicts["consistent"])
 	}
 	sc.Expect.CheckTimeout = scenarios.Duration(time.Nanosecond)
-	s := Judge(sc, kvEvents(), nil, 0)
+	s := Judge(sc, checker.NewRun(kvEvents()), nil, 0)
 	if s.Verdicts["consistent"] != "unknown" {
 		t.Errorf("1ns timeout: consistent %q, want unknown", s.Verdicts["consistent"])
 	}

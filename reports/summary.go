@@ -10,7 +10,7 @@ import (
 	"time"
 
 	"github.com/consim/consim/checker"
-	"github.com/consim/consim/sim/event"
+	"github.com/consim/consim/event"
 )
 
 // SummaryVersion is the version of summary.json's layout. Later issues add keys; a
@@ -55,9 +55,12 @@ type Summary struct {
 	// Verdicts, Anomalies and Staleness are the linearizability checks of the workload
 	// (linearizability.go): a verdict and its anomalies per read mode that has reads, and
 	// how far behind the stale reads were. Absent without a workload.
-	Verdicts  map[string]string         `json:"verdicts,omitempty"`
-	Anomalies map[string]*ModeAnomalies `json:"anomalies,omitempty"`
-	Staleness *checker.Staleness        `json:"staleness,omitempty"`
+	Verdicts map[string]string `json:"verdicts,omitempty"`
+	// CheckTimeoutSeconds is the checker time each key of each read mode had
+	// (expect.check_timeout, or the default); absent without a workload.
+	CheckTimeoutSeconds float64                   `json:"check_timeout_seconds,omitempty"`
+	Anomalies           map[string]*ModeAnomalies `json:"anomalies,omitempty"`
+	Staleness           *checker.Staleness        `json:"staleness,omitempty"`
 
 	// LostWrites compares the final consistent reads with every acknowledged write
 	// (absent without a workload); Membership is how members saw each other (status
@@ -76,18 +79,20 @@ type Summary struct {
 	Expectations []Expectation `json:"expectations,omitempty"`
 }
 
-// NewSummary summarizes a run from its stream; wall is the wall time it took (zero when
-// re-derived from a saved stream, where it is unknown).
+// NewSummary summarizes a run from its stream, with the default check timeout and no
+// expectations (Judge does it all); wall is the wall time it took (zero when re-derived
+// from a saved stream, where it is unknown).
 func NewSummary(events []event.Event, stream []byte, wall time.Duration) Summary {
-	return newSummary(events, stream, wall, CheckTimeout)
+	return newSummary(checker.NewRun(events), stream, wall, CheckTimeout)
 }
 
-// newSummary is NewSummary with the checker time each read mode gets.
-func newSummary(events []event.Event, stream []byte, wall, checkTimeout time.Duration) Summary {
+// newSummary is NewSummary of a decoded run, with the checker time each key gets.
+func newSummary(run *checker.Run, stream []byte, wall, checkTimeout time.Duration) Summary {
+	events := run.Events
 	sum := sha256.Sum256(stream)
 	s := Summary{
 		Events:          len(events),
-		LeaderElections: checker.LeaderElections(events),
+		LeaderElections: checker.LeaderElections(run),
 		WallSeconds:     round3(wall.Seconds()),
 		SummaryVersion:  SummaryVersion,
 		StreamSHA256:    hex.EncodeToString(sum[:]),
@@ -111,22 +116,23 @@ func newSummary(events []event.Event, stream []byte, wall, checkTimeout time.Dur
 	if wall > 0 {
 		s.Speedup = round3(s.VirtualSeconds / wall.Seconds())
 	}
-	s.Workload = NewWorkload(events)
+	s.Workload = NewWorkload(run)
 	if s.Workload != nil {
-		s.Verdicts, s.Anomalies, s.Staleness = linearizability(events, checkTimeout)
+		s.CheckTimeoutSeconds = checkTimeout.Seconds()
+		s.Verdicts, s.Anomalies, s.Staleness = linearizability(run, checkTimeout)
 	}
-	s.UserEvents, s.Queries = gossipStats(events)
-	s.Faults, s.Liveness = faultSummary(events)
-	s.Membership, s.Leader = checker.Membership(events), checker.Leader(events)
+	s.UserEvents, s.Queries = gossipStats(run)
+	s.Faults, s.Liveness = faultSummary(run)
+	s.Membership, s.Leader = checker.Membership(run), checker.Leader(run)
 	if s.Workload != nil {
-		if lw, err := checker.LostWrites(events); err == nil {
+		if lw, err := checker.LostWrites(run); err == nil {
 			s.LostWrites = &lw
 		}
 	}
-	if at, ok := checker.Convergence(events); ok {
+	if at, ok := checker.Convergence(run); ok {
 		v := round3(at.Seconds())
 		s.ConvergedAtSeconds = &v
-	} else if at, missing := checker.ClosestToConvergence(events); len(missing) > 0 {
+	} else if at, missing := checker.ClosestToConvergence(run); len(missing) > 0 {
 		s.NotConverged = &NotConverged{ClosestAtSeconds: round3(at.Seconds()), Missing: missing}
 	}
 	return s
@@ -143,6 +149,20 @@ type NotConverged struct {
 // JSON returns the summary as indented JSON with a trailing newline.
 func (s Summary) JSON() []byte {
 	b, err := json.MarshalIndent(s, "", "  ")
+	if err != nil {
+		panic("reports: encode summary: " + err.Error()) // plain data: cannot fail
+	}
+	return append(b, '\n')
+}
+
+// RunJSON is the summary as `consim run --format json` prints it: summary.json, plus
+// where the run directory is and how to replay the run.
+func (s Summary) RunJSON(dir, reproduce string) []byte {
+	b, err := json.MarshalIndent(struct {
+		Summary
+		RunDir    string `json:"run_dir"`
+		Reproduce string `json:"reproduce"`
+	}{s, dir, reproduce}, "", "  ")
 	if err != nil {
 		panic("reports: encode summary: " + err.Error()) // plain data: cannot fail
 	}

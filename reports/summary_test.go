@@ -11,7 +11,7 @@ import (
 	"time"
 
 	"github.com/consim/consim/checker"
-	"github.com/consim/consim/sim/event"
+	"github.com/consim/consim/event"
 )
 
 // goldenText compares output with the expected text written in the test. The expected
@@ -91,7 +91,7 @@ func TestNewSummaryDerivesEveryField(t *testing.T) {
 		StreamSHA256: hex.EncodeToString(sum[:]), Servers: 2, Clients: 1,
 		FinalLeaders: []string{"server-2"}, Net: *evs[len(evs)-1].Net,
 		// The checkers' reports are pinned by their own tests and by the JSON below.
-		Membership: checker.Membership(evs), Leader: checker.Leader(evs), Faults: []Fault{},
+		Membership: checker.Membership(checker.NewRun(evs)), Leader: checker.Leader(checker.NewRun(evs)), Faults: []Fault{},
 	}
 	if !reflect.DeepEqual(s, want) {
 		t.Errorf("NewSummary:\n got %+v\nwant %+v", s, want)

@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"github.com/consim/consim/checker"
-	"github.com/consim/consim/sim/event"
+	"github.com/consim/consim/event"
 )
 
 // ViaAll is the via of a workload row that counts every role.
@@ -56,8 +56,8 @@ type WorkloadRow struct {
 }
 
 // NewWorkload summarizes the workload of a stream, or returns nil if it has none.
-func NewWorkload(events []event.Event) *Workload {
-	ops, err := checker.History(events)
+func NewWorkload(run *checker.Run) *Workload {
+	ops, err := run.Ops, run.OpsError
 	if len(ops) == 0 && err == nil {
 		return nil
 	}

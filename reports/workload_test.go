@@ -7,7 +7,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/consim/consim/sim/event"
+	"github.com/consim/consim/checker"
+	"github.com/consim/consim/event"
 )
 
 // opEvents returns the op_call and op_return of one operation; latency < 0 leaves it in
@@ -51,7 +52,7 @@ func workloadEvents() []event.Event {
 func f(v float64) *float64 { return &v }
 
 func TestNewWorkload(t *testing.T) {
-	wl := NewWorkload(workloadEvents())
+	wl := NewWorkload(checker.NewRun(workloadEvents()))
 	if wl == nil {
 		t.Fatal("no workload summary")
 	}
@@ -101,7 +102,7 @@ func TestNewWorkload(t *testing.T) {
 func TestNewWorkloadNothingAnswered(t *testing.T) {
 	evs := opEvents(10, "c1-1", event.OpPut, "", event.ViaRoleDown, 5*time.Second, event.StatusUnknown)
 	evs = append(evs, opEvents(20, "c1-2", event.OpGet, "stale", event.ViaRoleDown, -1, "")...)
-	wl := NewWorkload(evs)
+	wl := NewWorkload(checker.NewRun(evs))
 	b, _ := json.Marshal(wl)
 	want := `{"clients":1,"final_reads":0,"calls":2,"ok":0,"fail":0,"unknown":1,"in_flight":1,"ops":[` +
 		`{"op":"get","mode":"stale","via":"all","calls":1,"ok":0,"fail":0,"unknown":0,"in_flight":1,"p50_ms":null,"p99_ms":null,"max_ms":null},` +

@@ -5,9 +5,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/consim/consim/event"
 	"github.com/consim/consim/scenarios"
 	"github.com/consim/consim/sim"
-	"github.com/consim/consim/sim/event"
 	"github.com/consim/consim/sim/runspec"
 )
 

@@ -10,6 +10,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/consim/consim/checker"
 	"github.com/consim/consim/reports"
 	"github.com/consim/consim/scenarios"
 	"github.com/consim/consim/sim"
@@ -56,7 +57,7 @@ func judge(r *sim.Runner, sc scenarios.Scenario, seed uint64) (reports.Summary, 
 	if err != nil {
 		return reports.Summary{}, fmt.Errorf("run %s seed %d: %w", sc.Name, seed, err)
 	}
-	return reports.Judge(&sc, res.Events, res.Stream, 0), nil
+	return reports.Judge(&sc, checker.NewRun(res.Events), res.Stream, 0), nil
 }
 
 // mustJudge is judge for the test's own goroutine.

@@ -4,9 +4,9 @@ import (
 	"testing"
 
 	"github.com/consim/consim/checker"
+	"github.com/consim/consim/event"
 	"github.com/consim/consim/scenarios"
 	"github.com/consim/consim/sim"
-	"github.com/consim/consim/sim/event"
 	"github.com/consim/consim/sim/runspec"
 )
 

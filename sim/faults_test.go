@@ -6,10 +6,10 @@ import (
 	"testing"
 
 	"github.com/consim/consim/checker"
+	"github.com/consim/consim/event"
 	"github.com/consim/consim/reports"
 	"github.com/consim/consim/scenarios"
 	"github.com/consim/consim/sim"
-	"github.com/consim/consim/sim/event"
 	"github.com/consim/consim/sim/runspec"
 )
 
@@ -45,7 +45,7 @@ func TestBuiltinFaultScenarios(t *testing.T) {
 				t.Fatalf("%s has no faults", name)
 			}
 			res := runTwice(t, runspec.Spec{Scenario: sc, Seed: sc.Seed})
-			s := reports.Judge(&sc, res.Events, res.Stream, 0)
+			s := reports.Judge(&sc, checker.NewRun(res.Events), res.Stream, 0)
 			if s.Liveness == nil || !s.Liveness.Converged {
 				t.Errorf("liveness phase did not converge: %+v", s.Liveness)
 			}
@@ -278,7 +278,7 @@ var _ = sim.Options{}
 func TestEveryFaultKind(t *testing.T) {
 	sc := loadScenario(t, "testdata/every-fault.yaml")
 	res := runTwice(t, runspec.Spec{Scenario: sc, Seed: sc.Seed})
-	s := reports.Judge(&sc, res.Events, res.Stream, 0)
+	s := reports.Judge(&sc, checker.NewRun(res.Events), res.Stream, 0)
 	for _, x := range reports.Failed(s.Expectations) {
 		t.Errorf("expectation %s failed: %s", x.Name, x.Detail)
 	}

@@ -8,10 +8,10 @@ import (
 	"time"
 
 	"github.com/consim/consim/checker"
+	"github.com/consim/consim/event"
 	"github.com/consim/consim/reports"
 	"github.com/consim/consim/scenarios"
 	"github.com/consim/consim/sim"
-	"github.com/consim/consim/sim/event"
 	"github.com/consim/consim/sim/runspec"
 )
 
@@ -120,7 +120,7 @@ func TestGracefulLeave(t *testing.T) {
 	res := runTwice(t, runspec.Spec{Scenario: sc, Seed: 1})
 	// Its expectations hold: gossip converged within a minute (memberlist's anti-entropy
 	// repairs what its broadcasts missed) before the churn.
-	for _, x := range reports.Failed(reports.Judge(&sc, res.Events, res.Stream, 0).Expectations) {
+	for _, x := range reports.Failed(reports.Judge(&sc, checker.NewRun(res.Events), res.Stream, 0).Expectations) {
 		t.Errorf("expectation %s failed: %s", x.Name, x.Detail)
 	}
 	// Who was running when: client-3 left at 70s and came back at 85s, server-3 left at

@@ -11,7 +11,7 @@ import (
 // linearizability keep it, and every mode that was read gets a verdict.
 func TestReadLatencyLinearizable(t *testing.T) {
 	res := readLatencyRun(t)
-	vs, err := checker.Linearizability(res.Events, checker.DefaultTimeout)
+	vs, err := checker.Linearizability(checker.NewRun(res.Events), checker.DefaultTimeout)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,7 +1,7 @@
 // Package sim is consim's host side: it builds the simulated world (cmd/simworld) for
 // wasip1, runs it in wazero on a virtual clock with entropy from the run seed, and hands
 // back the event stream. The world itself lives in sim/world; the contract between the
-// two is sim/runspec (stdin) and sim/event (stdout).
+// two is sim/runspec (stdin) and the event package (stdout).
 package sim
 
 import (

@@ -9,7 +9,7 @@ import (
 	"io"
 	"time"
 
-	"github.com/consim/consim/sim/event"
+	"github.com/consim/consim/event"
 	"github.com/consim/consim/sim/runspec"
 )
 

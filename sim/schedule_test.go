@@ -7,9 +7,9 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/consim/consim/event"
 	"github.com/consim/consim/scenarios"
 	"github.com/consim/consim/sim"
-	"github.com/consim/consim/sim/event"
 	"github.com/consim/consim/sim/runspec"
 )
 

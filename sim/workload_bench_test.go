@@ -4,9 +4,9 @@ import (
 	"context"
 	"testing"
 
+	"github.com/consim/consim/event"
 	"github.com/consim/consim/reports"
 	"github.com/consim/consim/sim"
-	"github.com/consim/consim/sim/event"
 	"github.com/consim/consim/sim/runspec"
 )
 

@@ -9,10 +9,10 @@ import (
 	"time"
 
 	"github.com/consim/consim/checker"
+	"github.com/consim/consim/event"
 	"github.com/consim/consim/reports"
 	"github.com/consim/consim/scenarios"
 	"github.com/consim/consim/sim"
-	"github.com/consim/consim/sim/event"
 	"github.com/consim/consim/sim/runspec"
 )
 

@@ -14,9 +14,10 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/consim/consim/checker"
+	"github.com/consim/consim/event"
 	"github.com/consim/consim/reports"
 	"github.com/consim/consim/scenarios"
-	"github.com/consim/consim/sim/event"
 )
 
 func newCheckCmd(stdout io.Writer) *cobra.Command {
@@ -60,7 +61,7 @@ func checkRun(dir, format string, stdout io.Writer) error {
 	if err != nil {
 		return badInput(err)
 	}
-	sum := reports.Judge(sc, events, stream, 0)
+	sum := reports.Judge(sc, checker.NewRun(events), stream, 0)
 	if format == "json" {
 		stdout.Write(sum.JSON())
 	} else {

@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/consim/consim/sim/event"
+	"github.com/consim/consim/event"
 )
 
 // checkHarnessFailure checks what every harness failure must do: exit 3, nothing on

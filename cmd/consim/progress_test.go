@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/consim/consim/sim/event"
+	"github.com/consim/consim/event"
 )
 
 // Without a terminal, progress is a line now and then, never a bar: a CI log of a long run

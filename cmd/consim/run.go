@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -103,7 +102,9 @@ func runScenario(ctx context.Context, arg string, f runFlags, stdout, stderr io.
 		}
 		return fmt.Errorf("%w\nreproduce: %s", err, repro)
 	}
-	sum := reports.Judge(sc, res.Events, res.Stream, res.Wall)
+	// One judged run; every file and the terminal render it.
+	run := checker.NewRun(res.Events)
+	sum := reports.Judge(sc, run, res.Stream, res.Wall)
 	files := map[string][]byte{
 		"events.jsonl":  res.Stream,
 		"summary.json":  sum.JSON(),
@@ -111,7 +112,7 @@ func runScenario(ctx context.Context, arg string, f runFlags, stdout, stderr io.
 	}
 	for mode := range sum.Verdicts {
 		var b bytes.Buffer
-		if err := checker.Visualize(res.Events, mode, reports.CheckTimeoutOf(sc), &b); err != nil {
+		if err := reports.WriteHTML(&b, run, sum, mode); err != nil {
 			return err
 		}
 		files["linearizability-"+mode+".html"] = b.Bytes()
@@ -123,15 +124,7 @@ func runScenario(ctx context.Context, arg string, f runFlags, stdout, stderr io.
 		return err
 	}
 	if f.format == "json" {
-		b, err := json.MarshalIndent(struct {
-			reports.Summary
-			RunDir    string `json:"run_dir"`
-			Reproduce string `json:"reproduce"`
-		}{sum, dir, repro}, "", "  ")
-		if err != nil {
-			return err
-		}
-		stdout.Write(append(b, '\n'))
+		stdout.Write(sum.RunJSON(dir, repro))
 	} else {
 		reports.WriteText(stdout, sum)
 		fmt.Fprintf(stdout, "run dir    %s\nreproduce  %s\n", dir, repro)

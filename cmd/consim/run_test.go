@@ -13,8 +13,8 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/consim/consim/event"
 	"github.com/consim/consim/scenarios"
-	"github.com/consim/consim/sim/event"
 )
 
 // Run tests start the simulated world. The first run in a fresh cache builds the guest

@@ -6,9 +6,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/consim/consim/event"
 	"github.com/consim/consim/node/serf"
 	"github.com/consim/consim/scenarios"
-	"github.com/consim/consim/sim/event"
 )
 
 // advance lets the cluster run until virtual time until, running on the way the

@@ -4,8 +4,8 @@ import (
 	"slices"
 	"time"
 
+	"github.com/consim/consim/event"
 	"github.com/consim/consim/node"
-	"github.com/consim/consim/sim/event"
 )
 
 // bootWindow is how long the nodes take to boot, one after the other in node order.

@@ -6,9 +6,9 @@ import (
 	"slices"
 	"time"
 
+	"github.com/consim/consim/event"
 	"github.com/consim/consim/netmodel"
 	"github.com/consim/consim/scenarios"
-	"github.com/consim/consim/sim/event"
 )
 
 // faultWorld is the world's fault state: the firings in progress and the random source
@@ -133,7 +133,7 @@ func (w *World) end(fr *firing, reason string) {
 	eff := fr.effect
 	for _, nf := range fr.nets {
 		nf.Lift()
-		eff.Add(nf.Effect())
+		addTraffic(&eff, nf.Effect())
 	}
 	for i, a := range w.faults.active {
 		if a == fr {

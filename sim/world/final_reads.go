@@ -3,8 +3,8 @@ package world
 import (
 	"fmt"
 
+	"github.com/consim/consim/event"
 	"github.com/consim/consim/scenarios"
-	"github.com/consim/consim/sim/event"
 )
 
 // Final reads: after the liveness phase, a client of its own reads every workload key

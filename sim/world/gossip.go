@@ -4,10 +4,10 @@ import (
 	"fmt"
 	"slices"
 
+	"github.com/consim/consim/event"
 	"github.com/consim/consim/node"
 	"github.com/consim/consim/node/serf"
 	"github.com/consim/consim/scenarios"
-	"github.com/consim/consim/sim/event"
 )
 
 // gossipWorld is the world's gossip-side state: the action schedule and the agents'

@@ -13,9 +13,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/consim/consim/event"
 	"github.com/consim/consim/netmodel"
 	"github.com/consim/consim/scenarios"
-	"github.com/consim/consim/sim/event"
 )
 
 // maxBody bounds what a workload client reads of an answer. KV values are the client's

@@ -5,7 +5,7 @@ import (
 	"runtime"
 	"time"
 
-	"github.com/consim/consim/sim/event"
+	"github.com/consim/consim/event"
 )
 
 // A node's lifecycle (crash, leave, restart) never blocks the world's main goroutine:

@@ -5,9 +5,9 @@ import (
 
 	"github.com/hashicorp/raft"
 
+	"github.com/consim/consim/event"
 	"github.com/consim/consim/node/serf"
 	"github.com/consim/consim/scenarios"
-	"github.com/consim/consim/sim/event"
 )
 
 // livenessPoll is how often the liveness phase checks for convergence.

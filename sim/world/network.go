@@ -3,8 +3,8 @@ package world
 import (
 	"fmt"
 
+	"github.com/consim/consim/event"
 	"github.com/consim/consim/netmodel"
-	"github.com/consim/consim/sim/event"
 	"github.com/consim/consim/sim/runspec"
 )
 
@@ -23,6 +23,6 @@ func newNetwork(spec runspec.Spec) (*netmodel.Network, error) {
 }
 
 func (w *World) netStats() *event.Net {
-	s := w.net.Stats()
+	s := streamNet(w.net.Stats())
 	return &s
 }

@@ -9,11 +9,11 @@ import (
 
 	"github.com/hashicorp/raft"
 
+	"github.com/consim/consim/diskmodel"
+	"github.com/consim/consim/event"
 	"github.com/consim/consim/netmodel"
 	"github.com/consim/consim/node"
 	"github.com/consim/consim/scenarios"
-	"github.com/consim/consim/sim/disk"
-	"github.com/consim/consim/sim/event"
 )
 
 // simNode is one host of the world and the agent running on it (nil while down).
@@ -22,7 +22,7 @@ type simNode struct {
 	addr   string
 	server bool
 	host   *netmodel.Host
-	disk   *disk.Disk // servers only; outlives the agent across crashes
+	disk   *diskmodel.Disk // servers only; outlives the agent across crashes
 	agent  *node.Agent
 	voice  *voice // the running agent's way into the stream
 	left   bool   // it left gracefully: the liveness phase does not bring it back
@@ -76,7 +76,7 @@ func (w *World) addNodes() error {
 		}
 		n.host = h
 		if n.server {
-			n.disk = disk.New(disk.Config{WriteLatency: w.spec.Scenario.Disk.WriteLatency.D()})
+			n.disk = diskmodel.New(diskmodel.Config{WriteLatency: w.spec.Scenario.Disk.WriteLatency.D()})
 			n.disk.SetFsyncLies(slices.Contains(w.spec.Scenario.Bugs, scenarios.BugFsyncLies))
 		}
 	}

@@ -3,7 +3,7 @@ package world
 import (
 	"slices"
 
-	"github.com/consim/consim/sim/event"
+	"github.com/consim/consim/event"
 )
 
 // reportRaft emits raft_progress for each server whose indexes moved since the last

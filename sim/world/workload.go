@@ -7,8 +7,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/consim/consim/event"
 	"github.com/consim/consim/scenarios"
-	"github.com/consim/consim/sim/event"
 )
 
 // maxInFlight bounds the requests one open-loop client (workload.rate) has outstanding.

@@ -9,8 +9,8 @@ import (
 	"io"
 	"time"
 
+	"github.com/consim/consim/event"
 	"github.com/consim/consim/netmodel"
-	"github.com/consim/consim/sim/event"
 	"github.com/consim/consim/sim/runspec"
 )
 

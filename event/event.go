@@ -6,8 +6,6 @@
 // docs/events.md documents each type and its fields.
 package event
 
-import "github.com/consim/consim/netmodel/netstats"
-
 // Type names an event kind.
 type Type string
 
@@ -140,8 +138,45 @@ type Event struct {
 	FaultFields
 }
 
-// Net is a snapshot of the virtual network's counters, as carried by tick and run_end.
-type Net = netstats.Counters
+// Net is a snapshot of the virtual network's counters, as carried by tick and run_end
+// (docs/events.md says what each means). Packet counters add up once nothing is in
+// flight: PacketsSent + PacketsDuplicated == PacketsDelivered + PacketsDropped(). The
+// fault counters at the end are omitted when zero.
+type Net struct {
+	PacketsSent              uint64 `json:"packets_sent"`
+	PacketsDelivered         uint64 `json:"packets_delivered"`
+	PacketsDroppedLoss       uint64 `json:"packets_dropped_loss"`
+	PacketsDroppedBlocked    uint64 `json:"packets_dropped_blocked"`
+	PacketsDroppedQueue      uint64 `json:"packets_dropped_queue"`
+	PacketsDroppedInbox      uint64 `json:"packets_dropped_inbox"`
+	PacketsDroppedNoListener uint64 `json:"packets_dropped_no_listener"`
+	PacketsDroppedDown       uint64 `json:"packets_dropped_down"`
+	PacketsDroppedNoRoute    uint64 `json:"packets_dropped_no_route"`
+	StreamsOpened            uint64 `json:"streams_opened"`
+	StreamsReset             uint64 `json:"streams_reset"`
+	StreamBytes              uint64 `json:"stream_bytes"`
+	StreamSegmentsHeld       uint64 `json:"stream_segments_held"`
+	DialsStalled             uint64 `json:"dials_stalled"`
+	DialsRefused             uint64 `json:"dials_refused"`
+	DialsTimedOut            uint64 `json:"dials_timed_out"`
+
+	PacketsDroppedNIC        uint64 `json:"packets_dropped_nic,omitempty"`
+	PacketsDroppedImpaired   uint64 `json:"packets_dropped_impaired,omitempty"`
+	PacketsDroppedPauseQueue uint64 `json:"packets_dropped_pause_queue,omitempty"`
+	PacketsDuplicated        uint64 `json:"packets_duplicated,omitempty"`
+	PacketsHeld              uint64 `json:"packets_held,omitempty"`
+	PacketsDelayed           uint64 `json:"packets_delayed,omitempty"`
+	PacketsReordered         uint64 `json:"packets_reordered,omitempty"`
+	StreamSegmentsDelayed    uint64 `json:"stream_segments_delayed,omitempty"`
+}
+
+// PacketsDropped is the sum of all packet drop counters.
+func (n Net) PacketsDropped() uint64 {
+	return n.PacketsDroppedLoss + n.PacketsDroppedBlocked + n.PacketsDroppedQueue +
+		n.PacketsDroppedInbox + n.PacketsDroppedNoListener + n.PacketsDroppedDown +
+		n.PacketsDroppedNoRoute + n.PacketsDroppedNIC + n.PacketsDroppedImpaired +
+		n.PacketsDroppedPauseQueue
+}
 
 // Member statuses as carried by member events.
 const (

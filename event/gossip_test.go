@@ -8,7 +8,7 @@ import (
 
 // Every gossip event type is documented in docs/events.md.
 func TestGossipTypesDocumented(t *testing.T) {
-	doc, err := os.ReadFile("../../docs/events.md")
+	doc, err := os.ReadFile("../docs/events.md")
 	if err != nil {
 		t.Fatal(err)
 	}

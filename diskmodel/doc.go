@@ -1,4 +1,4 @@
-// Package disk is a simulated disk that holds one node's raft log, stable state and
+// Package diskmodel is a simulated disk that holds one node's raft log, stable state and
 // snapshots, owned by the simulated world rather than by the node. A node can crash (its
 // agent and raft shut down abruptly) and a new one can start on the same Disk and find
 // exactly what a real disk would have kept.
@@ -59,4 +59,4 @@
 // the retain count deleted when a newer one becomes durable. SnapshotMeta.Peers (the
 // deprecated pre-version-1 encoding) is left empty: raft reads Configuration instead for
 // version 1 snapshots.
-package disk
+package diskmodel

@@ -1,4 +1,4 @@
-package checker
+package reports
 
 import (
 	"bytes"
@@ -6,13 +6,15 @@ import (
 	"testing"
 	"time"
 
-	"github.com/consim/consim/sim/event"
+	"github.com/consim/consim/checker"
+	"github.com/consim/consim/event"
+	"github.com/consim/consim/scenarios"
 )
 
-func TestVisualizeAnnotatesTheTimeline(t *testing.T) {
+func TestHTMLAnnotatesTheTimeline(t *testing.T) {
 	ms := func(n int) event.Time { return event.Time(time.Duration(n) * time.Millisecond) }
 	events := []event.Event{
-		{T: 0, Type: event.RunStart},
+		{T: 0, Type: event.RunStart, Scenario: "hand-made", Seed: 3, Bugs: []string{"stale-as-consistent"}},
 		{T: ms(5), Type: event.RaftState, Node: "server-2", State: "leader", Term: 2},
 		{T: ms(10), Type: event.OpCall, Client: "c1", OpID: "c1-1", Op: event.OpPut, Key: "k", Value: "c1-1", Via: "server-2"},
 		{T: ms(12), Type: event.OpReturn, Client: "c1", OpID: "c1-1", Status: event.StatusOK},
@@ -22,14 +24,41 @@ func TestVisualizeAnnotatesTheTimeline(t *testing.T) {
 		{T: ms(30), Type: event.NodeDown, Node: "server-1", Reason: "crash"},
 		{T: ms(40), Type: event.RunEnd},
 	}
+	run := checker.NewRun(events)
+	sc := &scenarios.Scenario{Expect: &scenarios.Expect{CheckTimeout: scenarios.Duration(7 * time.Second)}}
 	var b bytes.Buffer
-	if err := Visualize(events, "stale", time.Second, &b); err != nil {
+	if err := WriteHTML(&b, run, Judge(sc, run, nil, 0), "stale"); err != nil {
 		t.Fatal(err)
 	}
 	html := b.String()
-	for _, want := range []string{"<html", "server-2 leads term 2", "server-1 down (crash)", "cut: {name: cut, at: 25ms, isolate: server-1}"} {
+	for _, want := range []string{"<html", "server-2 leads term 2", "server-1 down (crash)", "cut: {name: cut, at: 25ms, isolate: server-1}",
+		"hand-made, seed 3: stale reads are <b>not-linearizable</b>", "PLANTED BUGS: stale-as-consistent",
+		"each key checked with up to 7s"} {
 		if !strings.Contains(html, want) {
-			t.Errorf("visualization lacks %q", want)
+			t.Errorf("the page lacks %q", want)
+		}
+	}
+}
+
+// The page searches with the check timeout the verdicts had, which comes from the scenario
+// (expect.check_timeout) or the default: the two can never disagree again (the HTML once
+// used the default while the verdicts honoured the scenario's).
+func TestHTMLUsesTheVerdictsCheckTimeout(t *testing.T) {
+	run := checker.NewRun(kvEvents())
+	for _, tc := range []struct {
+		sc   *scenarios.Scenario
+		want string
+	}{
+		{&scenarios.Scenario{}, "up to 10s"},
+		{&scenarios.Scenario{Expect: &scenarios.Expect{CheckTimeout: scenarios.Duration(time.Minute)}}, "up to 1m0s"},
+	} {
+		sum := Judge(tc.sc, run, nil, 0)
+		var b bytes.Buffer
+		if err := WriteHTML(&b, run, sum, "consistent"); err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(b.String(), tc.want) || sum.CheckTimeoutSeconds != CheckTimeoutOf(tc.sc).Seconds() {
+			t.Errorf("verdicts checked with %g s a key; the page does not say %q", sum.CheckTimeoutSeconds, tc.want)
 		}
 	}
 }
@@ -44,7 +73,7 @@ func TestAnnotationsSpanFaultWindows(t *testing.T) {
 		{T: ms(50), Type: event.RunEnd},
 	}
 	got := map[string][2]int64{}
-	for _, a := range annotations(evs) {
+	for _, a := range annotations(checker.NewRun(evs)) {
 		got[a.Description] = [2]int64{a.Start, a.End}
 	}
 	if w := got["a: "]; w != [2]int64{int64(ms(10)), int64(ms(30))} {

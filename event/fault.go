@@ -1,7 +1,5 @@
 package event
 
-import "github.com/consim/consim/netmodel/netstats"
-
 // Fault and liveness event types. docs/events.md describes their fields.
 const (
 	// FaultStart says a fault fired: Name, Kind, the Targets it resolved to, and Spec,
@@ -23,8 +21,27 @@ const (
 	LivenessEnd Type = "liveness_end"
 )
 
-// Effect is what one fault firing did (fault_end).
-type Effect = netstats.Effect
+// Effect is what one fault firing did (fault_end): to traffic, as the network charged it,
+// and to nodes and disks, as the world counted. A firing whose Effect is zero (Any reports
+// false) had no effect: it is reported, and a scenario may require faults to be effective.
+type Effect struct {
+	// Traffic.
+	PacketsDropped    uint64 `json:"packets_dropped,omitempty"`    // blocked, lost, on a down NIC, or past a full pause queue
+	PacketsDuplicated uint64 `json:"packets_duplicated,omitempty"` // extra copies put on the wire
+	PacketsDelayed    uint64 `json:"packets_delayed,omitempty"`    // delivered with the fault's latency
+	PacketsReordered  uint64 `json:"packets_reordered,omitempty"`  // held back by an extra delay
+	PacketsHeld       uint64 `json:"packets_held,omitempty"`       // held by a pause, delivered on resume
+	SegmentsHeld      uint64 `json:"segments_held,omitempty"`      // stream segments (data, FIN, RST) held
+	SegmentsDelayed   uint64 `json:"segments_delayed,omitempty"`   // stream segments with the fault's latency
+	DialsStalled      uint64 `json:"dials_stalled,omitempty"`      // handshakes held
+	StreamsReset      uint64 `json:"streams_reset,omitempty"`      // stream ends reset by a crash
+	// Nodes and disks.
+	NodesAffected uint64 `json:"nodes_affected,omitempty"` // crashed, restarted, paused, left
+	DiskWrites    uint64 `json:"disk_writes,omitempty"`    // fsyncs under the fault's latency or lies
+}
+
+// Any reports whether the firing did anything at all.
+func (e Effect) Any() bool { return e != Effect{} }
 
 // FaultFields are the fields fault and liveness events set, embedded in Event.
 type FaultFields struct {
