@@ -83,6 +83,7 @@ var faultRuleCases = []ruleCase{
 	{"heal: healed already", "faults: [{at: 1s, isolate: server-1}, {at: 2s, heal: isolate-1}, {at: 3s, heal: isolate-1}]\n", `t.yaml:5:81: faults[2].heal: isolate-1 is not in progress at 3s (it runs from 1s to 2s): a heal ends a fault that started before it and has not ended`},
 	{"heal: all", "faults: [{at: 1s, isolate: server-1}, {at: 2s, heal: all}]\n", ""},
 	{"heal: all with nothing", "faults: [{at: 1s, for: 1s, isolate: server-1}, {at: 3s, heal: all}]\n", `t.yaml:5:63: faults[1].heal: nothing is in progress at 3s to heal`},
+	{"heal: a crash its restart ended", "faults: [{at: 1s, crash: server-1}, {at: 2s, restart: server-1}, {at: 3s, heal: crash-1}]\n", `t.yaml:5:81: faults[2].heal: crash-1 is not in progress at 3s (it runs from 1s to 2s): a heal ends a fault that started before it and has not ended`},
 	{"heal: itself", "faults: [{at: 1s, heal: heal-1}]\n", `t.yaml:5:25: faults[0].heal: a heal cannot heal itself; name the fault to end`},
 	{"heal: a heal", "faults: [{at: 1s, isolate: server-1}, {at: 2s, heal: all}, {at: 3s, heal: heal-2}]\n", `t.yaml:5:75: faults[2].heal: heal-2 is a heal, which takes effect at once and has nothing to end`},
 	{"heal: empty", "faults: [{at: 1s, heal: \"\"}]\n", `t.yaml:5:25: faults[0].heal: must be all or the name of a fault`},

@@ -11,114 +11,29 @@ import (
 // that is known before the run (named nodes, not dynamic targets). They run on the
 // faults that passed their own checks, with a valid cluster and duration.
 
-// unit is one firing of a fault, or of one step of a sequence, as scheduled.
-type unit struct {
-	fault      int    // index in s.Faults
-	run        int    // which repetition of the fault, from 0
-	path       string // the fault or the step, for errors
-	f          Fault  // the fault or the step
-	kind       string
-	start, end Duration // end is the duration for a firing that lasts to the end
-	open       bool     // no for: lasts until healed or the end of the run
-	removed    bool     // a heal stopped its sequence before it started
-}
-
-// inProgress reports whether u has started before t and not ended by t.
-func (u *unit) inProgress(t Duration) bool {
-	return !u.removed && !instantKind(u.kind) && u.start < t && t < u.end
-}
-
 // timeline runs the schedule checks.
 func (fc *faultChecker) timeline(ok []bool) {
-	units := fc.expand(ok)
-	fc.heals(units, ok)
+	units := schedule(fc.s, func(i int) bool { return ok[i] }).Firings
+	fc.heals(units)
 	fc.lifecycle(units)
 	fc.overlaps(units)
 }
 
-// expand lists every firing of the fine faults, sequence steps one by one.
-func (fc *faultChecker) expand(ok []bool) []*unit {
-	var units []*unit
-	end := fc.s.Duration
-	for i, f := range fc.s.Faults {
-		if !ok[i] {
+// heals reports each heal that cannot heal what it names, or finds nothing of it in
+// progress, as the schedule resolved it.
+func (fc *faultChecker) heals(units []*Firing) {
+	for _, h := range units {
+		if h.Kind != KindHeal || h.healSilent || len(h.Heals) > 0 {
 			continue
 		}
-		path := fmt.Sprintf("faults[%d]", i)
-		kind := f.Kind()
-		for run, t := 0, f.At; t < end; run, t = run+1, addDur(t, f.Every) {
-			switch kind {
-			case KindSequence:
-				at := t
-				for k, st := range f.Sequence {
-					u := &unit{fault: i, run: run, path: fmt.Sprintf("%s.sequence[%d]", path, k), f: st, kind: st.Kind(), start: at, end: min(addDur(at, st.For), end)}
-					units = append(units, u)
-					at = u.end
-				}
-			default:
-				u := &unit{fault: i, run: run, path: path, f: f, kind: kind, start: t, end: t}
-				if !instantKind(kind) {
-					u.end, u.open = min(addDur(t, f.For), end), f.For == 0
-					if u.open {
-						u.end = end
-					}
-				}
-				units = append(units, u)
-			}
-			if f.Every <= 0 || addDur(t, f.Every) >= fc.until(f) {
-				break
-			}
-		}
-	}
-	return units
-}
-
-// heals checks every heal against the schedule and ends the firings it heals early, as
-// the world does: the firings of the named fault (every fault, for all) in progress end;
-// a healed sequence runs no further step. Later repetitions still fire.
-func (fc *faultChecker) heals(units []*unit, ok []bool) {
-	var heals []*unit
-	for _, u := range units {
-		if u.kind == KindHeal {
-			heals = append(heals, u)
-		}
-	}
-	sort.SliceStable(heals, func(i, j int) bool { return heals[i].start < heals[j].start })
-	for _, h := range heals {
-		t, target, path := h.start, h.f.Heal, h.path+".heal"
-		if target != HealAll {
-			idx := slices.Index(fc.names, target)
-			switch {
-			case idx < 0:
-				fc.c.errorf(path, "no fault is named %q; the faults are named %s", target, listNames(fc.names))
-				continue
-			case idx == h.fault:
-				fc.c.errorf(path, "a heal cannot heal itself; name the fault to end")
-				continue
-			case instantKind(fc.s.Faults[idx].Kind()):
-				fc.c.errorf(path, "%s is a %s, which takes effect at once and has nothing to end", target, fc.s.Faults[idx].Kind())
-				continue
-			case !ok[idx]:
-				continue // that fault has errors of its own
-			}
-		}
-		healed, idx := false, slices.Index(fc.names, target)
-		for _, u := range units {
-			if (target == HealAll || u.fault == idx) && u.inProgress(t) {
-				u.end, u.open, healed = t, false, true
-				for _, later := range units {
-					if later.fault == u.fault && later.run == u.run && later.start >= t && !instantKind(later.kind) {
-						later.removed = true
-					}
-				}
-			}
-		}
-		if healed {
-			continue
-		}
-		if target == HealAll {
+		t, target, path := h.Start, h.Spec.Heal, h.Path+".heal"
+		switch {
+		case h.HealError != "":
+			fc.c.errorf(path, "%s", h.HealError)
+		case target == HealAll:
 			fc.c.errorf(path, "nothing is in progress at %s to heal", t)
-		} else {
+		default:
+			idx := slices.Index(fc.names, target)
 			fc.c.errorf(path, "%s is not in progress at %s (%s): a heal ends a fault that started before it and has not ended", target, t, describeRuns(units, idx, fc.s.Faults[idx]))
 		}
 	}
@@ -126,10 +41,10 @@ func (fc *faultChecker) heals(units []*unit, ok []bool) {
 
 // describeRuns says when fault i, f, runs, from its first firing: "it runs from 5s to
 // 15s, again every 20s".
-func describeRuns(units []*unit, i int, f Fault) string {
-	var first, last *unit
+func describeRuns(units []*Firing, i int, f Fault) string {
+	var first, last *Firing
 	for _, u := range units {
-		if u.fault == i && u.run == 0 && !u.removed {
+		if u.Fault == i && u.Run == 0 && !u.Removed {
 			if first == nil {
 				first = u
 			}
@@ -140,10 +55,10 @@ func describeRuns(units []*unit, i int, f Fault) string {
 		return "it never runs"
 	}
 	var b strings.Builder
-	if last.open {
-		fmt.Fprintf(&b, "it runs from %s until healed", first.start)
+	if last.Open {
+		fmt.Fprintf(&b, "it runs from %s until healed", first.Start)
 	} else {
-		fmt.Fprintf(&b, "it runs from %s to %s", first.start, last.end)
+		fmt.Fprintf(&b, "it runs from %s to %s", first.Start, last.End)
 	}
 	if f.Every > 0 {
 		fmt.Fprintf(&b, ", again every %s", f.Every)
@@ -159,37 +74,13 @@ func listNames(names []string) string {
 	return strings.Join(names, ", ")
 }
 
-// target returns the node a unit of a single-node kind acts on.
-func (u *unit) target() string {
-	f := u.f
-	switch u.kind {
-	case KindCrash:
-		return f.Crash
-	case KindLeave:
-		return f.Leave
-	case KindRestart:
-		return f.Restart
-	case KindPause:
-		return f.Pause
-	case KindDisk:
-		return f.Disk.Node
-	case KindUnsafeFsyncLies:
-		return f.UnsafeFsyncLies
-	case KindNICDown:
-		return f.NICDown.Node
-	case KindNICFlap:
-		return f.NICFlap.Node
-	}
-	return ""
-}
-
 // A life event changes whether a named agent runs.
 type lifeEvent struct {
 	t    Duration
 	up   bool   // the end of a crash or leave with for: it comes first at a time
 	kind string // a fault kind, or the action's: fail, leave-action, join
 	node string
-	u    *unit // the fault's firing, nil for an action
+	u    *Firing // the fault's firing, nil for an action
 	why  string
 	path string // an action's kind, for errors
 }
@@ -197,7 +88,7 @@ type lifeEvent struct {
 // down says why a node is not running.
 type down struct {
 	why  string
-	by   *unit // the firing that stopped it, nil for an action
+	by   *Firing // the firing that stopped it, nil for an action
 	left bool
 	back bool // it comes back by itself when by ends (a crash or leave with for)
 }
@@ -206,7 +97,7 @@ type down struct {
 // faults' crashes, leaves, restarts and pauses, and reports what cannot happen: crashing
 // or leaving a node that is down, restarting one that runs or comes back by itself,
 // pausing one that is down, a paused node leaving.
-func (fc *faultChecker) lifecycle(units []*unit) {
+func (fc *faultChecker) lifecycle(units []*Firing) {
 	s := fc.s
 	var evs []lifeEvent
 	isAgent := func(n string) bool {
@@ -226,29 +117,29 @@ func (fc *faultChecker) lifecycle(units []*unit) {
 			}
 		}
 	}
-	var pauses []*unit
+	var pauses []*Firing
 	for _, u := range units {
-		n := u.target()
-		if u.removed || !isAgent(n) {
+		n := u.Target()
+		if u.Removed || !isAgent(n) {
 			continue
 		}
-		name := fc.names[u.fault]
-		switch u.kind {
+		name := fc.names[u.Fault]
+		switch u.Kind {
 		case KindCrash, KindLeave:
 			verb := "crashes it"
-			if u.kind == KindLeave {
+			if u.Kind == KindLeave {
 				verb = "makes it leave"
 			}
-			evs = append(evs, lifeEvent{t: u.start, kind: u.kind, node: n, u: u, why: fmt.Sprintf("%s %s at %s", name, verb, u.start)})
+			evs = append(evs, lifeEvent{t: u.Start, kind: u.Kind, node: n, u: u, why: fmt.Sprintf("%s %s at %s", name, verb, u.Start)})
 			// With for, the world brings the node back when the firing ends, early if
 			// healed; without, a heal ends the fault but the node stays down.
-			if u.f.For > 0 {
-				evs = append(evs, lifeEvent{t: u.end, up: true, kind: u.kind, node: n, u: u})
+			if u.Spec.For > 0 {
+				evs = append(evs, lifeEvent{t: u.End, up: true, kind: u.Kind, node: n, u: u})
 			}
 		case KindRestart:
-			evs = append(evs, lifeEvent{t: u.start, kind: u.kind, node: n, u: u})
+			evs = append(evs, lifeEvent{t: u.Start, kind: u.Kind, node: n, u: u})
 		case KindPause:
-			evs = append(evs, lifeEvent{t: u.start, kind: u.kind, node: n, u: u})
+			evs = append(evs, lifeEvent{t: u.Start, kind: u.Kind, node: n, u: u})
 			pauses = append(pauses, u)
 		}
 	}
@@ -261,16 +152,16 @@ func (fc *faultChecker) lifecycle(units []*unit) {
 	})
 	state := map[string]*down{}
 	reported := map[string]bool{}
-	report := func(u *unit, format string, args ...any) {
-		p := u.path + "." + u.kind
+	report := func(u *Firing, format string, args ...any) {
+		p := u.Path + "." + u.Kind
 		if !reported[p] {
 			reported[p] = true
 			fc.c.errorf(p, format, args...)
 		}
 	}
-	pausedAt := func(n string, t Duration) *unit {
+	pausedAt := func(n string, t Duration) *Firing {
 		for _, p := range pauses {
-			if p.f.Pause == n && p.start <= t && t < p.end {
+			if p.Spec.Pause == n && p.Start <= t && t < p.End {
 				return p
 			}
 		}
@@ -299,16 +190,16 @@ func (fc *faultChecker) lifecycle(units []*unit) {
 				continue
 			}
 			if p := pausedAt(e.node, t); e.kind == KindLeave && p != nil {
-				report(e.u, "%s is paused at %s by %s (until %s): a paused node cannot leave", e.node, t, fc.names[p.fault], p.end)
+				report(e.u, "%s is paused at %s by %s (until %s): a paused node cannot leave", e.node, t, fc.names[p.Fault], p.End)
 				continue
 			}
-			state[e.node] = &down{why: e.why, by: e.u, left: e.kind == KindLeave, back: e.u.f.For > 0}
+			state[e.node] = &down{why: e.why, by: e.u, left: e.kind == KindLeave, back: e.u.Spec.For > 0}
 		case e.kind == KindRestart:
 			switch {
 			case st == nil:
 				report(e.u, "%s is running at %s: restart starts a node that a crash without for (or a fail action) stopped", e.node, t)
 			case st.back:
-				report(e.u, "%s is down at %s, but comes back by itself when %s ends at %s: restart starts a node that a crash without for stopped", e.node, t, fc.names[st.by.fault], st.by.end)
+				report(e.u, "%s is down at %s, but comes back by itself when %s ends at %s: restart starts a node that a crash without for stopped", e.node, t, fc.names[st.by.Fault], st.by.End)
 			case st.left:
 				report(e.u, "%s left (%s): restart starts a crashed node; a node that left comes back with a join action or a leave with for", e.node, st.why)
 			default:
@@ -328,12 +219,12 @@ type resource struct {
 }
 
 // resources returns what u holds while it is in progress, for its named targets.
-func (u *unit) resources() []resource {
-	n := u.target()
-	if u.kind != KindLink && (n == "" || IsDynamicTarget(n)) {
+func (u *Firing) resources() []resource {
+	n := u.Target()
+	if u.Kind != KindLink && (n == "" || IsDynamicTarget(n)) {
 		return nil
 	}
-	switch u.kind {
+	switch u.Kind {
 	case KindDisk:
 		return []resource{{"disk:" + n, n, "two disk faults on one node at once contradict each other"}}
 	case KindUnsafeFsyncLies:
@@ -342,14 +233,14 @@ func (u *unit) resources() []resource {
 		return []resource{{"pause:" + n, n, "a node cannot be paused twice at once"}}
 	case KindNICDown, KindNICFlap:
 		nic := ""
-		if u.kind == KindNICDown {
-			nic = u.f.NICDown.NIC
+		if u.Kind == KindNICDown {
+			nic = u.Spec.NICDown.NIC
 		} else {
-			nic = u.f.NICFlap.NIC
+			nic = u.Spec.NICFlap.NIC
 		}
 		return []resource{{"nic:" + n + ":" + nic, n + " " + nic, "two faults on one NIC at once contradict each other (one would bring it up while the other holds it down)"}}
 	case KindLink:
-		l := u.f.Link
+		l := u.Spec.Link
 		scope, what := "everywhere", "every link"
 		switch {
 		case len(l.Between) == 2:
@@ -389,15 +280,15 @@ func (u *unit) resources() []resource {
 }
 
 // overlaps reports two faults that hold the same resource at the same time.
-func (fc *faultChecker) overlaps(units []*unit) {
+func (fc *faultChecker) overlaps(units []*Firing) {
 	type holding struct {
-		u   *unit
+		u   *Firing
 		res resource
 	}
 	byKey := map[string][]holding{}
 	var keys []string
 	for _, u := range units {
-		if u.removed {
+		if u.Removed {
 			continue
 		}
 		for _, r := range u.resources() {
@@ -410,22 +301,22 @@ func (fc *faultChecker) overlaps(units []*unit) {
 	reported := map[[2]int]bool{}
 	for _, k := range keys {
 		hs := byKey[k]
-		sort.SliceStable(hs, func(i, j int) bool { return hs[i].u.start < hs[j].u.start })
-		var longest *unit
+		sort.SliceStable(hs, func(i, j int) bool { return hs[i].u.Start < hs[j].u.Start })
+		var longest *Firing
 		for _, h := range hs {
 			u := h.u
-			if longest != nil && u.start < longest.end && u.fault != longest.fault {
-				pair := [2]int{longest.fault, u.fault}
+			if longest != nil && u.Start < longest.End && u.Fault != longest.Fault {
+				pair := [2]int{longest.Fault, u.Fault}
 				if !reported[pair] {
 					reported[pair] = true
-					until := longest.end.String()
-					if longest.open {
+					until := longest.End.String()
+					if longest.Open {
 						until = "the end"
 					}
-					fc.c.errorf(u.path+"."+u.kind, "overlaps %s on %s (from %s to %s): %s", fc.names[longest.fault], h.res.what, longest.start, until, h.res.why)
+					fc.c.errorf(u.Path+"."+u.Kind, "overlaps %s on %s (from %s to %s): %s", fc.names[longest.Fault], h.res.what, longest.Start, until, h.res.why)
 				}
 			}
-			if longest == nil || u.end > longest.end {
+			if longest == nil || u.End > longest.End {
 				longest = u
 			}
 		}

@@ -58,6 +58,7 @@ func TestBuiltinFaultScenarios(t *testing.T) {
 				}
 			}
 			checkOnTime(t, res.Events)
+			checkFiresSchedule(t, &sc, res.Events)
 			if check := faultBuiltins[name]; check != nil {
 				check(t, res.Events, s)
 			}
@@ -283,6 +284,7 @@ func TestEveryFaultKind(t *testing.T) {
 		t.Errorf("expectation %s failed: %s", x.Name, x.Detail)
 	}
 	checkOnTime(t, res.Events)
+	checkFiresSchedule(t, &sc, res.Events)
 	kinds := map[string]bool{}
 	byName := map[string]reports.Fault{}
 	for _, f := range s.Faults {

@@ -91,6 +91,7 @@ func TestRestartDuringIsolationHoldsNothingUp(t *testing.T) {
 	res := runSpec(t, runspec.Spec{Scenario: sc, Seed: sc.Seed}, sim.Options{})
 	evs := res.Events
 	checkOnTime(t, evs)
+	checkFiresSchedule(t, &sc, evs)
 	byName := map[string]*firing{}
 	for _, f := range firings(t, evs) {
 		byName[f.name] = f

@@ -49,6 +49,25 @@ func TestValidateGoodFile(t *testing.T) {
 	}
 }
 
+// validate --schedule prints the schedule after the verdict: each firing and end of a
+// built-in's repeating faults, and the liveness phase at its end.
+func TestValidateSchedule(t *testing.T) {
+	r := consim("validate", "lease-window", "--schedule")
+	if r.code != exitOK || r.stderr != "" {
+		t.Fatalf("validate --schedule: %s", r)
+	}
+	for _, want := range []string{
+		"9s       start  stall-disk: {disk: {node: leader, write_latency: 8s}} until 18s\n",
+		"18s      end    cut-leader\n",
+		"29s      start  stall-disk:",
+		"45s      end    liveness phase",
+	} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("no %q in:\n%s", want, r.stdout)
+		}
+	}
+}
+
 // Mistakes on the command line exit 2 with a message on stderr, nothing on stdout, no
 // trace, and never start the world.
 func TestUsageErrors(t *testing.T) {

@@ -17,16 +17,19 @@ import (
 // force-leave wait for gossip) run on goroutines of their own; what they change in the
 // world is applied here, on the main goroutine, when they are done.
 func (w *World) advance(until time.Duration) {
-	acts := w.spec.Scenario.Actions
+	items, acts := w.faults.plan.Items, w.spec.Scenario.Actions
 	for {
-		actAt, haveAct := time.Duration(0), w.gossip.next < len(acts)
+		for w.gossip.next < len(items) && items[w.gossip.next].Kind != scenarios.ItemAction {
+			w.gossip.next++ // the agenda runs the fault items (faults.go)
+		}
+		actAt, haveAct := time.Duration(0), w.gossip.next < len(items)
 		if haveAct {
-			actAt = acts[w.gossip.next].At.D()
+			actAt = items[w.gossip.next].At.D()
 		}
 		itemAt, haveItem := w.agenda.next()
 		switch {
 		case haveAct && actAt <= until && (!haveItem || actAt <= itemAt):
-			a := acts[w.gossip.next]
+			a := acts[items[w.gossip.next].Action]
 			w.gossip.next++
 			w.waitUntil(actAt)
 			w.onTime(actAt, "action "+strings.Join(a.Kinds(), "+"))

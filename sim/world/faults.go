@@ -1,7 +1,6 @@
 package world
 
 import (
-	"fmt"
 	"math/rand"
 	"slices"
 	"time"
@@ -11,75 +10,73 @@ import (
 	"github.com/consim/consim/scenarios"
 )
 
-// faultWorld is the world's fault state: the firings in progress and the random source
-// of every fault choice (dynamic targets, splits, rings, the nemesis, NIC flap jitter),
-// derived from the run seed and kept apart from every other component's.
+// faultWorld is the world's fault state: the schedule it walks, the firings in progress
+// and the random source of every fault choice (dynamic targets, splits, rings, the
+// nemesis, NIC flap jitter), derived from the run seed and kept apart from every other
+// component's.
 type faultWorld struct {
+	plan   *scenarios.Timeline
 	rand   *rand.Rand
 	active []*firing // in start order
+	byPlan []*firing // the latest firing of each planned one, by its Index
 	ended  bool      // the liveness phase has healed everything: nothing fires any more
 }
 
 // firing is one firing of a fault: what it installed and how to undo it.
 type firing struct {
-	name    string // the fault's name; a sequence step or nemesis draw adds ".N"
-	group   string // the scenario fault it belongs to, which heal names
+	name    string            // the planned firing's name; a nemesis draw adds "-N"
+	plan    *scenarios.Firing // the planned firing it is (a nemesis draw: its nemesis)
 	kind    string
 	targets []string          // as resolved when it fired
 	nets    []*netmodel.Fault // network faults installed, lifted at the end
 	undo    []func()          // world-side undo (restart, restore a disk), run in reverse
 	effect  event.Effect      // the world-side part of the effect
 	done    bool
-	onEnd   func() // what comes after (the next sequence step, the next nemesis draw)
+	onEnd   func() // what comes after (the next nemesis draw)
 }
 
-// scheduleFaults puts the first firing of every scenario fault on the agenda.
+// scheduleFaults puts the schedule's fault items (scenarios.Schedule: every firing's
+// start and end, every heal) on the agenda, in the schedule's order. Items the run alone
+// can know (nemesis draws, NIC flaps) join the agenda as they come, after the planned ones
+// of the same instant.
 func (w *World) scheduleFaults() {
 	w.faults.rand = subRand(w.spec.Seed, "faults")
-	for _, f := range w.spec.Scenario.Faults {
-		w.scheduleRepeats(f, f.At.D())
+	w.faults.byPlan = make([]*firing, len(w.faults.plan.Firings)) // not a map: see scenarios.schedule
+	for _, it := range w.faults.plan.Items {
+		if it.Kind == scenarios.ItemAction {
+			continue // actions are walked by advance
+		}
+		w.agenda.at(it.At.D(), func() {
+			if !w.faults.ended {
+				w.runItem(it)
+			}
+		})
 	}
 }
 
-// scheduleRepeats fires f at t and, if it repeats, schedules the next repetition.
-func (w *World) scheduleRepeats(f scenarios.Fault, t time.Duration) {
-	w.agenda.at(t, func() {
-		if w.faults.ended {
-			return
-		}
-		if f.Every > 0 {
-			next := t + f.Every.D()
-			until := w.spec.Scenario.Duration.D()
-			if f.Until > 0 {
-				until = min(until, f.Until.D())
-			}
-			if next < until {
-				w.scheduleRepeats(f, next)
-			}
-		}
-		w.fire(f, f.Name, f.Name, nil)
-	})
-}
-
-// fire starts one firing of f now, named name, and schedules its end when f has a
-// duration. onEnd runs after the firing ends, however it ends.
-func (w *World) fire(f scenarios.Fault, name, group string, onEnd func()) {
+// runItem runs one fault item of the schedule.
+func (w *World) runItem(it scenarios.Item) {
+	f := it.Firing
 	switch {
-	case f.Heal != "":
+	case it.Kind == scenarios.ItemHeal:
 		w.heal(f)
-		if onEnd != nil {
-			onEnd()
+	case it.Kind == scenarios.ItemEnd:
+		if fr := w.faults.byPlan[f.Index]; fr != nil {
+			w.end(fr, "")
 		}
-		return
-	case len(f.Sequence) > 0:
-		w.fireSequence(f, name, 0)
-		return
-	case f.Nemesis != nil:
-		w.startNemesis(f, name)
-		return
+	case f.Kind == scenarios.KindNemesis:
+		w.startNemesis(f)
+	default:
+		w.fire(f.Spec, f.Name, f, nil)
 	}
-	fr := &firing{name: name, group: group, kind: f.Kind(), onEnd: onEnd}
+}
+
+// fire starts one firing of f now, named name, as (part of) the planned firing plan. Only
+// a nemesis draw schedules its own end; onEnd runs after the firing ends, however it ends.
+func (w *World) fire(f scenarios.Fault, name string, plan *scenarios.Firing, onEnd func()) {
+	fr := &firing{name: name, plan: plan, kind: f.Kind(), onEnd: onEnd}
 	w.faults.active = append(w.faults.active, fr)
+	w.faults.byPlan[plan.Index] = fr
 	// The firing starts when it was due, and installing it takes no virtual time: what
 	// waits (an agent's shutdown, a leave) runs in the background and ends with
 	// fault_applied (lifecycle.go).
@@ -98,7 +95,7 @@ func (w *World) fire(f scenarios.Fault, name, group string, onEnd func()) {
 			}
 		}
 		w.end(fr, "")
-	case f.For > 0:
+	case onEnd != nil && f.For > 0:
 		w.agenda.at(at+f.For.D(), func() { w.end(fr, "") })
 	}
 }
@@ -149,36 +146,27 @@ func (w *World) end(fr *firing, reason string) {
 	}
 }
 
-// heal ends the firings f.Heal names ("all": every one) that are in progress. It is
-// recorded as a fault of kind heal whose targets are the firings it ended.
-func (w *World) heal(f scenarios.Fault) {
-	reason := "healed by " + f.Name
+// heal ends the firings the schedule says h ends that are in progress. It is recorded
+// as a fault of kind heal whose targets are the firings it ended.
+func (w *World) heal(h *scenarios.Firing) {
+	reason := "healed by " + h.Name
 	var healed []string
 	for _, fr := range append([]*firing(nil), w.faults.active...) {
-		if f.Heal == "all" || fr.group == f.Heal {
-			fr.onEnd = nil // a healed sequence or nemesis stops
+		if slices.Contains(h.Heals, fr.plan) {
+			fr.onEnd = nil // a healed nemesis draws no more
 			w.end(fr, reason)
 			healed = append(healed, fr.name)
 		}
 	}
-	start := event.Event{Type: event.FaultStart, Name: f.Name}
-	start.Kind, start.Targets, start.Spec = "heal", healed, firingSpec(f, f.Name, w.due)
+	start := event.Event{Type: event.FaultStart, Name: h.Name}
+	start.Kind, start.Targets, start.Spec = "heal", healed, firingSpec(h.Spec, h.Name, w.due)
 	if len(healed) == 0 {
 		start.Reason = "nothing to heal"
 	}
 	w.emit.emit(start)
-	end := event.Event{Type: event.FaultEnd, Name: f.Name}
+	end := event.Event{Type: event.FaultEnd, Name: h.Name}
 	end.Kind, end.Effect = "heal", &event.Effect{}
 	w.emit.emit(end)
-}
-
-// fireSequence fires step i of a sequence; each step starts when the one before ends.
-func (w *World) fireSequence(f scenarios.Fault, name string, i int) {
-	if i >= len(f.Sequence) || w.faults.ended {
-		return
-	}
-	step := f.Sequence[i]
-	w.fire(step, fmt.Sprintf("%s-%d", name, i+1), name, func() { w.fireSequence(f, name, i+1) })
 }
 
 // healAll ends every firing in progress and stops every repetition, sequence and

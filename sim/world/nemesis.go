@@ -20,21 +20,18 @@ var nemesisSlow = scenarios.Latency{
 	Mean: scenarios.Duration(50 * time.Millisecond), Max: scenarios.Duration(2 * time.Second),
 }
 
-// startNemesis runs f's nemesis from now until its For (or the end of the run): one fault
-// at a time, each drawn after an exponential gap with mean Interval and lasting an
-// exponential time with mean Duration, its kind drawn uniformly from Kinds. Each draw is
-// a firing of its own, named "<name>-<n>".
-func (w *World) startNemesis(f scenarios.Fault, name string) {
-	stop := w.spec.Scenario.Duration.D()
-	if f.For > 0 {
-		stop = min(stop, w.emit.now()+f.For.D())
-	}
-	w.nemesisNext(f, name, stop, 1)
+// startNemesis runs the planned nemesis firing plan from now until it ends (its for, a
+// heal, or the end of the run; the schedule knows which): one fault at a time, each drawn
+// after an exponential gap with mean Interval and lasting an exponential time with mean
+// Duration, its kind drawn uniformly from Kinds. Each draw is a firing of its own, named
+// "<name>-<n>".
+func (w *World) startNemesis(plan *scenarios.Firing) {
+	w.nemesisNext(plan, plan.End.D(), 1)
 }
 
-func (w *World) nemesisNext(f scenarios.Fault, name string, stop time.Duration, n int) {
+func (w *World) nemesisNext(plan *scenarios.Firing, stop time.Duration, n int) {
 	r := w.faults.rand
-	nm := f.Nemesis
+	nm := plan.Spec.Nemesis
 	gap := time.Duration(r.ExpFloat64() * float64(nm.Interval))
 	length := max(time.Duration(r.ExpFloat64()*float64(nm.Duration)), 100*time.Millisecond)
 	kind := nm.Kinds[r.Intn(len(nm.Kinds))]
@@ -46,7 +43,7 @@ func (w *World) nemesisNext(f scenarios.Fault, name string, stop time.Duration, 
 	w.agenda.at(start, func() {
 		draw := w.nemesisFault(kind)
 		draw.For = scenarios.Duration(length)
-		w.fire(draw, fmt.Sprintf("%s-%d", name, n), name, func() { w.nemesisNext(f, name, stop, n+1) })
+		w.fire(draw, fmt.Sprintf("%s-%d", plan.Name, n), plan, func() { w.nemesisNext(plan, stop, n+1) })
 	})
 }
 

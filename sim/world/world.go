@@ -47,6 +47,7 @@ type World struct {
 // first line, to out.
 func Run(spec runspec.Spec, out io.Writer) error {
 	w := &World{spec: spec, emit: newEmitter(out)}
+	w.faults.plan = spec.Scenario.Schedule() // what happens when: scenarios/schedule.go
 	w.gossip.done = make(chan func(), len(spec.Scenario.Actions)+len(spec.Scenario.Faults)+16)
 	sc := &spec.Scenario
 	// The host writes run_start: the world is not told the scenario's name (sim's worldSpec).
