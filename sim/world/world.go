@@ -46,18 +46,12 @@ type World struct {
 // Run builds the world from spec, runs it to the end and writes the stream, after its
 // first line, to out.
 func Run(spec runspec.Spec, out io.Writer) error {
-	w := &World{spec: spec, emit: newEmitter(out)}
-	w.faults.plan = spec.Scenario.Schedule() // what happens when: scenarios/schedule.go
-	w.gossip.done = make(chan func(), len(spec.Scenario.Actions)+len(spec.Scenario.Faults)+16)
+	w, err := newWorld(spec, out)
+	if err != nil {
+		return err
+	}
 	sc := &spec.Scenario
 	// The host writes run_start: the world is not told the scenario's name (sim's worldSpec).
-	var err error
-	if w.net, err = newNetwork(spec); err != nil {
-		return err
-	}
-	if err := w.addNodes(); err != nil {
-		return err
-	}
 	w.scheduleBoot() // staggered within the first second, then the joins (boot.go)
 	stopWorkload, err := w.startWorkload()
 	if err != nil {
@@ -72,6 +66,22 @@ func Run(spec runspec.Spec, out io.Writer) error {
 	}
 	w.emit.emit(event.Event{Type: event.RunEnd, Alive: w.alive(), Leaders: w.leaders(), Net: w.netStats()})
 	return nil
+}
+
+// newWorld builds the world's network and hosts, with no agent running yet, and its
+// schedule.
+func newWorld(spec runspec.Spec, out io.Writer) (*World, error) {
+	w := &World{spec: spec, emit: newEmitter(out)}
+	w.faults.plan = spec.Scenario.Schedule() // what happens when: scenarios/schedule.go
+	w.gossip.done = make(chan func(), len(spec.Scenario.Actions)+len(spec.Scenario.Faults)+16)
+	var err error
+	if w.net, err = newNetwork(spec); err != nil {
+		return nil, err
+	}
+	if err := w.addNodes(); err != nil {
+		return nil, err
+	}
+	return w, nil
 }
 
 // runUntil lets the cluster run, emitting ticks, until virtual time end.
