@@ -46,7 +46,7 @@ func LeaderElections(run *Run) int {
 	events := run.Events
 	n := 0
 	for _, ev := range events {
-		if ev.Type == event.RaftState && ev.State == "leader" {
+		if ev.Type == event.RaftState && ev.State == event.RaftLeader {
 			n++
 		}
 	}

@@ -82,7 +82,7 @@ func Leader(run *Run) LeaderReport {
 		end = max(end, ev.T)
 		switch ev.Type {
 		case event.RaftState:
-			lead := ev.State == "leader"
+			lead := ev.State == event.RaftLeader
 			if lead {
 				if !started {
 					started = true

@@ -30,7 +30,7 @@ func newRaftTimeline(events []event.Event) *raftTimeline {
 		case ev.Type == event.RaftState:
 			b := raftBelief{at: ev.T, node: ev.Node, state: ev.State, term: ev.Term}
 			rt.states[ev.Node] = append(rt.states[ev.Node], b)
-			if ev.State == "leader" {
+			if ev.State == event.RaftLeader {
 				rt.elections = append(rt.elections, b)
 			}
 		case ev.Type == event.NodeDown:
@@ -62,9 +62,9 @@ func (rt *raftTimeline) context(via string, at event.Time) string {
 	switch {
 	case mine == nil || mine.state == "down":
 		return ""
-	case mine.state == "leader" && newest != nil && newest.term > mine.term:
+	case mine.state == event.RaftLeader && newest != nil && newest.term > mine.term:
 		return fmt.Sprintf("%s still believed it led term %d, but %s had won term %d at %.3f s", via, mine.term, newest.node, newest.term, newest.at.Seconds())
-	case mine.state == "leader":
+	case mine.state == event.RaftLeader:
 		return fmt.Sprintf("%s led term %d", via, mine.term)
 	default:
 		return fmt.Sprintf("%s was a %s in term %d and answered from its own state", via, mine.state, mine.term)

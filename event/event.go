@@ -186,6 +186,15 @@ const (
 	StatusLeft    = "left"
 )
 
+// Raft states as raft_state events carry them: raft's state names in lower case, as the
+// node reports them.
+const (
+	RaftFollower  = "follower"
+	RaftCandidate = "candidate"
+	RaftLeader    = "leader"
+	RaftShutdown  = "shutdown"
+)
+
 // Node roles as carried by node_up events.
 const (
 	RoleServer = "server"

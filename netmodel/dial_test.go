@@ -63,17 +63,17 @@ func TestDialTimesOutUnderBlock(t *testing.T) {
 		a := addHost(t, n, "a", "127.0.0.1")
 		b := addHost(t, n, "b", "127.0.0.2")
 		ln, _ := b.Listen("", 80)
-		r := n.Block("a", "b", Streams)
+		r := block(n, "a", "b", Streams)
 		start := time.Now()
 		_, err := a.DialTimeout("127.0.0.2:80", time.Second)
 		if !isTimeout(err) || elapsed(start) != time.Second {
 			t.Fatalf("dial under block: %v after %v, want timeout after 1s", err, elapsed(start))
 		}
-		if rs := r.Stats(); rs.DialsStalled != 1 {
+		if rs := r.Effect(); rs.DialsStalled != 1 {
 			t.Fatalf("rule stats %+v, want 1 dial stalled", rs)
 		}
 		// The abandoned SYN is forgotten: healing does not open a stream.
-		n.Remove(r)
+		r.Lift()
 		time.Sleep(100 * ms)
 		if st := n.Stats(); st.DialsTimedOut != 1 || st.StreamsOpened != 0 || len(ln.backlog) != 0 {
 			t.Fatalf("stats %+v, backlog %d", st, len(ln.backlog))
@@ -88,7 +88,7 @@ func TestDialCompletesAfterBlockRemoved(t *testing.T) {
 		a := addHost(t, n, "a", "127.0.0.1")
 		b := addHost(t, n, "b", "127.0.0.2")
 		ln, _ := b.Listen("", 80)
-		r := n.Block("a", "b", AllTraffic)
+		r := block(n, "a", "b", AllTraffic)
 		type result struct {
 			c   net.Conn
 			err error
@@ -107,7 +107,7 @@ func TestDialCompletesAfterBlockRemoved(t *testing.T) {
 		default:
 		}
 		healed := time.Now()
-		n.Remove(r)
+		r.Lift()
 		res := <-done
 		if res.err != nil {
 			t.Fatal(res.err)
@@ -135,7 +135,7 @@ func TestDialSynAckHeld(t *testing.T) {
 		a := addHost(t, n, "a", "127.0.0.1")
 		b := addHost(t, n, "b", "127.0.0.2")
 		ln, _ := b.Listen("", 80)
-		r := n.Block("b", "a", Streams)
+		r := block(n, "b", "a", Streams)
 		if _, err := a.DialTimeout("127.0.0.2:80", 500*ms); !isTimeout(err) {
 			t.Fatalf("dial: %v, want timeout", err)
 		}
@@ -146,10 +146,10 @@ func TestDialSynAckHeld(t *testing.T) {
 		if _, err := s.Read(make([]byte, 1)); !errors.Is(err, syscall.ECONNRESET) {
 			t.Fatalf("half-open server end: %v, want reset", err)
 		}
-		if rs := r.Stats(); rs.DialsStalled != 1 {
+		if rs := r.Effect(); rs.DialsStalled != 1 {
 			t.Fatalf("rule %+v", rs)
 		}
-		n.Remove(r)
+		r.Lift()
 		s.Close()
 		ln.Close()
 	})

@@ -43,8 +43,6 @@
 // charged, so the faults' counters add up to the network's (Stats). With no
 // fault installed the packet and stream paths skip all matching.
 //
-// Network.Block and Rule are the older one-block form of the same thing.
-//
 // Concurrency: a Network is safe for concurrent use. One mutex guards the
 // whole network; it is never held while blocking on a channel or while
 // calling code outside this package. Delivery never blocks: a full inbox,

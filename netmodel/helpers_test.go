@@ -76,3 +76,11 @@ func containsAll(s string, subs ...string) bool {
 	}
 	return true
 }
+
+// block installs a one-direction block as a fault of its own, named as it prints: what
+// most tests need.
+func block(n *Network, from, to string, p Proto) *Fault {
+	f := n.NewFault(blockString(from, to, p))
+	f.Block(from, to, p)
+	return f
+}

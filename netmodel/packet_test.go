@@ -132,19 +132,19 @@ func TestPacketDropReasons(t *testing.T) {
 		pa.WriteTo([]byte("no route"), "127.0.0.9:2")
 		time.Sleep(10 * ms)
 
-		r := n.Block("a", "b", Packets)
-		sb := n.Block("a", "b", Streams) // must not touch packets
+		r := block(n, "a", "b", Packets)
+		sb := block(n, "a", "b", Streams) // must not touch packets
 		for range 3 {
 			pa.WriteTo([]byte("blocked"), "127.0.0.2:2")
 		}
 		pb.WriteTo([]byte("other way"), "127.0.0.1:1") // b -> a is open
-		n.Remove(r)
-		n.Remove(sb)
-		if got := r.Stats(); got.PacketsDropped != 3 {
+		r.Lift()
+		sb.Lift()
+		if got := r.Effect(); got.PacketsDropped != 3 {
 			t.Fatalf("%v: %+v, want 3 packets dropped", r, got)
 		}
-		if got := r.String(); got != "block a->b packets" {
-			t.Fatalf("rule prints %q", got)
+		if got := r.String(); got != "block a->b packets: block a->b packets" {
+			t.Fatalf("the fault prints %q", got)
 		}
 
 		pa.WriteTo([]byte("in flight at crash"), "127.0.0.2:2")

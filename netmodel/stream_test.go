@@ -87,7 +87,7 @@ func TestStreamPartitionStallsThenResumesInOrder(t *testing.T) {
 			t.Fatalf("read %q", buf[:k])
 		}
 
-		r := n.Block("a", "b", Streams)
+		r := block(n, "a", "b", Streams)
 		c.Write([]byte("def"))
 		c.Write([]byte("ghi"))
 		// The other direction is not blocked.
@@ -106,7 +106,7 @@ func TestStreamPartitionStallsThenResumesInOrder(t *testing.T) {
 		s.SetReadDeadline(time.Time{})
 		time.Sleep(time.Second)
 		healed := time.Now()
-		n.Remove(r)
+		r.Lift()
 		got, err := io.ReadAll(s)
 		if err != nil || string(got) != "defghijkl" {
 			t.Fatalf("after heal read %q, %v", got, err)
@@ -115,7 +115,7 @@ func TestStreamPartitionStallsThenResumesInOrder(t *testing.T) {
 			t.Fatalf("held bytes arrived %v after heal, want 10ms", d)
 		}
 		// def, ghi, jkl, FIN
-		if rs, ns := r.Stats(), n.Stats(); rs.SegmentsHeld != 4 || ns.StreamSegmentsHeld != 4 || rs.PacketsDropped != 0 {
+		if rs, ns := r.Effect(), n.Stats(); rs.SegmentsHeld != 4 || ns.StreamSegmentsHeld != 4 || rs.PacketsDropped != 0 {
 			t.Fatalf("rule %+v, network %+v: want 4 segments held", rs, ns)
 		}
 		s.Close()
@@ -129,7 +129,7 @@ func TestStreamBufferLimitBlocksWriter(t *testing.T) {
 		a := addHost(t, n, "a", "127.0.0.1")
 		b := addHost(t, n, "b", "127.0.0.2")
 		c, s, ln := connect(t, a, b, 80)
-		r := n.Block("a", "b", Streams)
+		r := block(n, "a", "b", Streams)
 		start := time.Now()
 		c.SetWriteDeadline(start.Add(500 * ms))
 		k, err := c.Write(make([]byte, 150))
@@ -138,7 +138,7 @@ func TestStreamBufferLimitBlocksWriter(t *testing.T) {
 		}
 		// A reader draining the buffer unblocks a writer.
 		c.SetWriteDeadline(time.Time{})
-		n.Remove(r)
+		r.Lift()
 		done := make(chan int)
 		go func() {
 			k, _ := c.Write(make([]byte, 150))

@@ -69,17 +69,14 @@ func (c *apiClient) put(a *testAgent, key, val string) {
 // partition cuts a off from every other server, both ways, and returns a function that
 // heals it.
 func partition(c *cluster, a *testAgent) (heal func()) {
-	var rules []*netmodel.Rule
+	f := c.net.NewFault("partition " + a.name)
 	for _, s := range c.servers() {
 		if s != a {
-			rules = append(rules, c.net.BlockBoth(a.name, s.name, netmodel.AllTraffic)...)
+			f.Block(a.name, s.name, netmodel.AllTraffic)
+			f.Block(s.name, a.name, netmodel.AllTraffic)
 		}
 	}
-	return func() {
-		for _, r := range rules {
-			c.net.Remove(r)
-		}
-	}
+	return f.Lift
 }
 
 // answeredOld says whether a read answered 200 with the old value: the broken guarantee.
@@ -233,7 +230,9 @@ func TestBugsServeFollowerState(t *testing.T) {
 						break
 					}
 				}
-				rules := c.net.BlockBoth(leader.name, behind.name, netmodel.AllTraffic)
+				cut := c.net.NewFault("cut")
+				cut.Block(leader.name, behind.name, netmodel.AllTraffic)
+				cut.Block(behind.name, leader.name, netmodel.AllTraffic)
 				api.put(leader, "k", "new")
 				for _, mode := range []ReadMode{ReadDefault, ReadConsistent} {
 					code, val, cons, err := api.tryGet(behind, "k", mode, 3*time.Second)
@@ -245,9 +244,7 @@ func TestBugsServeFollowerState(t *testing.T) {
 						t.Errorf("%s read served from the follower is labeled %q, want %q", mode, cons, mode.effective())
 					}
 				}
-				for _, r := range rules {
-					c.net.Remove(r)
-				}
+				cut.Lift()
 				// Healed and caught up, every mode answers k=new everywhere, bug or not.
 				settle()
 				for _, s := range c.servers() {

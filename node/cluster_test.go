@@ -1,6 +1,8 @@
 package node
 
 import (
+	"github.com/consim/consim/node/serf"
+
 	"errors"
 	"fmt"
 	"strings"
@@ -138,7 +140,7 @@ func TestClusterElectsConvergesAndReplicates(t *testing.T) {
 			t.Fatal("gossip lost a member on a healthy network")
 		}
 		for _, e := range c.rec.memberEvents() {
-			if e.status != StatusAlive {
+			if e.status != serf.StatusAlive {
 				t.Fatalf("%s saw %s %s at %v on a healthy network", e.self, e.member, e.status, e.at)
 			}
 		}
@@ -228,7 +230,7 @@ func TestCrashedClientIsReportedFailed(t *testing.T) {
 		crashedAt := time.Since(c.rec.start)
 		c.waitFor(bound, "every survivor reports client-1 failed", func() bool {
 			for _, a := range c.live() {
-				if e, _ := c.rec.latest(a.name, "client-1"); e.status != StatusFailed {
+				if e, _ := c.rec.latest(a.name, "client-1"); e.status != serf.StatusFailed {
 					return false
 				}
 			}
@@ -236,19 +238,19 @@ func TestCrashedClientIsReportedFailed(t *testing.T) {
 		})
 		var detected []string
 		for _, a := range c.live() {
-			at, _ := c.rec.firstSeen(a.name, "client-1", StatusFailed)
+			at, _ := c.rec.firstSeen(a.name, "client-1", serf.StatusFailed)
 			detected = append(detected, fmt.Sprintf("%s +%v", a.name, at-crashedAt))
 		}
 		t.Logf("client-1 crashed at %v virtual; reported failed by %v", crashedAt, detected)
 
 		for _, e := range c.rec.memberEvents() {
-			if e.status == StatusLeft {
+			if e.status == serf.StatusLeft {
 				t.Errorf("%s reported %s left; a crash must read as failed", e.self, e.member)
 			}
-			if e.status == StatusFailed && e.member != "client-1" {
+			if e.status == serf.StatusFailed && e.member != "client-1" {
 				t.Errorf("%s reported %s failed at %v; only client-1 crashed", e.self, e.member, e.at)
 			}
-			if e.status == StatusFailed && e.addr != c.get("client-1").gossipAddr() {
+			if e.status == serf.StatusFailed && e.addr != c.get("client-1").gossipAddr() {
 				t.Errorf("failure of client-1 reported at address %s", e.addr)
 			}
 		}

@@ -86,7 +86,7 @@ type gossipObserver struct {
 
 func (g *gossipObserver) Observe(r serf.Record) {
 	if r.Kind == serf.RecordMember {
-		g.obs.MemberStatus(r.Self, r.Member.Name, Status(r.Member.Status.String()), r.Member.Address())
+		g.obs.MemberStatus(r.Self, r.Member.Name, r.Member.Status, r.Member.Address())
 	}
 	if g.next != nil {
 		g.next.Observe(r)

@@ -41,8 +41,8 @@ func (g *gossipLog) find(keep func(serf.Record) bool) []serf.Record {
 }
 
 // statuses returns what self's Observer reported about member, in order.
-func (c *cluster) statuses(self, member string) []Status {
-	var out []Status
+func (c *cluster) statuses(self, member string) []serf.MemberStatus {
+	var out []serf.MemberStatus
 	for _, e := range c.rec.memberEvents() {
 		if e.self == self && e.member == member {
 			out = append(out, e.status)
@@ -69,14 +69,14 @@ func TestGracefulLeaveIsReportedLeft(t *testing.T) {
 		leaver.down = true
 		c.waitFor(10*time.Second, "every agent reports client-2 left", func() bool {
 			for _, a := range c.agents {
-				if e, _ := c.rec.latest(a.name, "client-2"); e.status != StatusLeft {
+				if e, _ := c.rec.latest(a.name, "client-2"); e.status != serf.StatusLeft {
 					return false
 				}
 			}
 			return true
 		})
 		for _, a := range c.agents {
-			if got := c.statuses(a.name, "client-2"); !slices.Equal(got, []Status{StatusAlive, StatusLeaving, StatusLeft}) {
+			if got := c.statuses(a.name, "client-2"); !slices.Equal(got, []serf.MemberStatus{serf.StatusAlive, serf.StatusLeaving, serf.StatusLeft}) {
 				t.Errorf("%s reported client-2 as %v, want alive, leaving, left", a.name, got)
 			}
 		}
@@ -208,7 +208,7 @@ func TestAgentForceLeave(t *testing.T) {
 		c.crash("client-3")
 		c.waitFor(30*time.Second, "client-3 failed everywhere", func() bool {
 			for _, a := range c.live() {
-				if e, _ := c.rec.latest(a.name, "client-3"); e.status != StatusFailed {
+				if e, _ := c.rec.latest(a.name, "client-3"); e.status != serf.StatusFailed {
 					return false
 				}
 			}
@@ -219,7 +219,7 @@ func TestAgentForceLeave(t *testing.T) {
 		}
 		c.waitFor(convergeBound, "client-3 left everywhere", func() bool {
 			for _, a := range c.live() {
-				if e, _ := c.rec.latest(a.name, "client-3"); e.status != StatusLeft {
+				if e, _ := c.rec.latest(a.name, "client-3"); e.status != serf.StatusLeft {
 					return false
 				}
 			}

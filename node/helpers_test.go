@@ -1,6 +1,8 @@
 package node
 
 import (
+	"github.com/consim/consim/node/serf"
+
 	"bytes"
 	"fmt"
 	"math/rand"
@@ -27,7 +29,7 @@ const (
 type memberEvent struct {
 	at           time.Duration
 	self, member string
-	status       Status
+	status       serf.MemberStatus
 	addr         string
 }
 
@@ -53,7 +55,7 @@ var _ Observer = (*recorder)(nil)
 
 func newRecorder() *recorder { return &recorder{start: time.Now()} }
 
-func (r *recorder) MemberStatus(self, member string, status Status, addr string) {
+func (r *recorder) MemberStatus(self, member string, status serf.MemberStatus, addr string) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.members = append(r.members, memberEvent{time.Since(r.start), self, member, status, addr})
@@ -78,7 +80,7 @@ func (r *recorder) latest(self, member string) (memberEvent, bool) {
 }
 
 // firstSeen returns when self first reported member with the given status.
-func (r *recorder) firstSeen(self, member string, status Status) (time.Duration, bool) {
+func (r *recorder) firstSeen(self, member string, status serf.MemberStatus) (time.Duration, bool) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	for _, e := range r.members {
@@ -400,7 +402,7 @@ func (c *cluster) notAllAlive() string {
 		}
 		for _, m := range live {
 			e, ok := c.rec.latest(self.name, m.name)
-			if !ok || e.status != StatusAlive || e.addr != m.gossipAddr() {
+			if !ok || e.status != serf.StatusAlive || e.addr != m.gossipAddr() {
 				return fmt.Sprintf("%s last reported %s as %+v (reported: %v)", self.name, m.name, e, ok)
 			}
 		}
@@ -414,7 +416,7 @@ func (c *cluster) convergedAt() time.Duration {
 	var last time.Duration
 	for _, self := range c.live() {
 		for _, m := range c.live() {
-			at, ok := c.rec.firstSeen(self.name, m.name, StatusAlive)
+			at, ok := c.rec.firstSeen(self.name, m.name, serf.StatusAlive)
 			if !ok {
 				c.t.Fatalf("%s never saw %s alive", self.name, m.name)
 			}

@@ -66,7 +66,7 @@ func annotations(run *checker.Run) []porcupine.Annotation {
 	}
 	for _, ev := range run.Events {
 		switch {
-		case ev.Type == event.RaftState && ev.State == "leader":
+		case ev.Type == event.RaftState && ev.State == event.RaftLeader:
 			out = append(out, porcupine.Annotation{Tag: "raft", Start: int64(ev.T),
 				Description: fmt.Sprintf("%s leads term %d", ev.Node, ev.Term), BackgroundColor: "#d6eaf8"})
 		case ev.Type == event.NodeDown:

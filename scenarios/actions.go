@@ -165,7 +165,7 @@ func newLifecycle(s *Scenario) *lifecycle {
 }
 
 // checkActions checks the actions section.
-func checkActions(c *checker, s *Scenario) {
+func checkActions(c *validator, s *Scenario) {
 	if len(s.Actions) > MaxActions {
 		c.errorf("actions", "at most %d actions, got %d", MaxActions, len(s.Actions))
 		return
@@ -238,7 +238,7 @@ func checkActions(c *checker, s *Scenario) {
 
 // running reports whether name is a node that is running at this point, and says why
 // not otherwise.
-func (l *lifecycle) running(c *checker, s *Scenario, path, name, at string) bool {
+func (l *lifecycle) running(c *validator, s *Scenario, path, name, at string) bool {
 	if !requireString(c, path, name) || !checkNodeName(c, s, path, name) {
 		return false
 	}
@@ -250,7 +250,7 @@ func (l *lifecycle) running(c *checker, s *Scenario, path, name, at string) bool
 }
 
 // requireString reports a required string left out or empty.
-func requireString(c *checker, path, v string) bool {
+func requireString(c *validator, path, v string) bool {
 	if !c.has(path, v != "") {
 		c.missing(path)
 		return false
@@ -262,7 +262,7 @@ func requireString(c *checker, path, v string) bool {
 	return true
 }
 
-func checkEventAction(c *checker, s *Scenario, l *lifecycle, path, at string, e *EventAction) {
+func checkEventAction(c *validator, s *Scenario, l *lifecycle, path, at string, e *EventAction) {
 	l.running(c, s, path+".from", e.From, at)
 	if requireString(c, path+".name", e.Name) {
 		checkEventName(c, path+".name", e.Name)
@@ -277,7 +277,7 @@ func checkEventAction(c *checker, s *Scenario, l *lifecycle, path, at string, e 
 	checkTarget(c, s, path+".to", e.To)
 }
 
-func checkQueryAction(c *checker, s *Scenario, l *lifecycle, path, at string, q *QueryAction) {
+func checkQueryAction(c *validator, s *Scenario, l *lifecycle, path, at string, q *QueryAction) {
 	l.running(c, s, path+".from", q.From, at)
 	if requireString(c, path+".name", q.Name) {
 		checkEventName(c, path+".name", q.Name)
@@ -296,13 +296,13 @@ func checkQueryAction(c *checker, s *Scenario, l *lifecycle, path, at string, q 
 
 // checkEventName checks a user event or query name: handler filters name it, so it may
 // hold neither commas nor white space.
-func checkEventName(c *checker, path, name string) {
+func checkEventName(c *validator, path, name string) {
 	if strings.ContainsAny(name, ", \t\n") {
 		c.errorf(path, "must not contain commas or white space (handler filters name it, as user:NAME), got %q", name)
 	}
 }
 
-func checkTarget(c *checker, s *Scenario, path string, t Target) {
+func checkTarget(c *validator, s *Scenario, path string, t Target) {
 	for i, n := range t.Nodes {
 		checkNodeName(c, s, fmt.Sprintf("%s.nodes[%d]", path, i), n)
 	}
@@ -318,7 +318,7 @@ func checkTarget(c *checker, s *Scenario, path string, t Target) {
 	}
 }
 
-func checkTagsAction(c *checker, s *Scenario, l *lifecycle, path, at string, t *TagsAction) {
+func checkTagsAction(c *validator, s *Scenario, l *lifecycle, path, at string, t *TagsAction) {
 	if !l.running(c, s, path+".node", t.Node, at) {
 		return
 	}
@@ -364,7 +364,7 @@ func checkTagsAction(c *checker, s *Scenario, l *lifecycle, path, at string, t *
 	}
 }
 
-func checkJoinAction(c *checker, s *Scenario, l *lifecycle, path, at string, j *JoinAction) {
+func checkJoinAction(c *validator, s *Scenario, l *lifecycle, path, at string, j *JoinAction) {
 	nodeOK := requireString(c, path+".node", j.Node) && checkNodeName(c, s, path+".node", j.Node)
 	if _, stopped := l.stopped[j.Node]; nodeOK && stopped {
 		// The node restarts (a server on its disk), with its initial tags.

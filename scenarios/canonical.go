@@ -1,13 +1,11 @@
+//go:build !wasip1
+
 package scenarios
 
 import (
 	"bytes"
-	"encoding"
 	"fmt"
 	"reflect"
-	"sort"
-	"strings"
-	"unicode"
 
 	"go.yaml.in/yaml/v3"
 )
@@ -21,7 +19,7 @@ func (s *Scenario) Canonical() []byte {
 	var b bytes.Buffer
 	enc := yaml.NewEncoder(&b)
 	enc.SetIndent(2)
-	if err := enc.Encode(encodeValue(reflect.ValueOf(s).Elem())); err != nil {
+	if err := enc.Encode(yamlNode(encodeValue(reflect.ValueOf(s).Elem()))); err != nil {
 		// The node tree is built from plain strings and numbers; yaml.v3 cannot refuse it.
 		panic(fmt.Sprintf("scenarios: encoding canonical YAML: %v", err))
 	}
@@ -31,100 +29,34 @@ func (s *Scenario) Canonical() []byte {
 	return b.Bytes()
 }
 
-// zeroKeeper is implemented by types that have required fields whose zero value is
-// meaningful, so Canonical must write them even when zero (a constant latency of 0s).
-type zeroKeeper interface {
-	keepZero(key string) bool
-}
-
-// keepZero reports whether the latency field key is required for l's distribution.
-func (l Latency) keepZero(key string) bool {
-	switch key {
-	case "mean":
-		return l.Dist == DistConstant || l.Dist == DistNormal || l.Dist == DistExponential
-	case "min":
-		return l.Dist == DistUniform
-	}
-	return false
-}
-
-var textMarshalerType = reflect.TypeFor[encoding.TextMarshaler]()
-
-func encodeValue(v reflect.Value) *yaml.Node {
-	if v.Type().Implements(textMarshalerType) {
-		text, err := v.Interface().(encoding.TextMarshaler).MarshalText()
-		if err != nil {
-			panic(fmt.Sprintf("scenarios: %s.MarshalText: %v", v.Type(), err))
-		}
-		return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: string(text)}
-	}
-	switch v.Kind() {
-	case reflect.Struct:
+// yamlNode turns a value tree (value.go) into yaml.v3's, with its styles.
+func yamlNode(v value) *yaml.Node {
+	switch v.kind {
+	case mapValue:
 		n := &yaml.Node{Kind: yaml.MappingNode}
-		keeper, _ := v.Interface().(zeroKeeper)
-		keys, index := fieldKeys(v.Type())
-		for _, key := range keys {
-			f := v.Field(index[key])
-			if f.IsZero() && (keeper == nil || !keeper.keepZero(key)) {
-				continue
-			}
-			n.Content = append(n.Content, &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: key}, encodeValue(f))
+		for i, k := range v.keys {
+			n.Content = append(n.Content, &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: k}, yamlNode(v.items[i]))
 		}
 		return n
-	case reflect.Map:
-		n := &yaml.Node{Kind: yaml.MappingNode}
-		keys := v.MapKeys()
-		sort.Slice(keys, func(i, j int) bool { return keys[i].String() < keys[j].String() })
-		for _, k := range keys {
-			n.Content = append(n.Content, &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: k.String()}, encodeValue(v.MapIndex(k)))
-		}
-		return n
-	case reflect.Slice:
+	case listValue:
 		n := &yaml.Node{Kind: yaml.SequenceNode}
-		for i := range v.Len() {
-			n.Content = append(n.Content, encodeValue(v.Index(i)))
+		for _, it := range v.items {
+			n.Content = append(n.Content, yamlNode(it))
 		}
 		return n
-	case reflect.Pointer:
-		if v.IsNil() {
-			return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!null", Value: "null"}
-		}
-		return encodeValue(v.Elem())
 	}
-	if v.Kind() == reflect.String {
-		return encodeString(v.String())
-	}
-	n := new(yaml.Node)
-	if err := n.Encode(v.Interface()); err != nil {
-		panic(fmt.Sprintf("scenarios: encoding %s: %v", v.Type(), err))
-	}
-	return n
-}
-
-// encodeString picks a style yaml.v3 writes back faithfully: a literal block for plain
-// multi-line text, double quotes (which escape anything) for text with tabs, control
-// characters or edge spaces, and otherwise the emitter's choice of plain or quoted.
-// yaml.v3 left to itself writes some strings (a leading tab in a block) it cannot read.
-func encodeString(s string) *yaml.Node {
-	s = strings.ToValidUTF8(s, "\uFFFD") // only a Go-built scenario can hold invalid UTF-8
-	n := &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: s}
-	lines := strings.Split(strings.TrimSuffix(s, "\n"), "\n")
-	plain := s != ""
-	for _, line := range lines {
-		if line == "" || strings.TrimSpace(line) != line {
-			plain = false
-		}
-		for _, r := range line {
-			if !unicode.IsPrint(r) || r == '\u00a0' || r == '\ufeff' {
-				plain = false
-			}
-		}
-	}
+	n := &yaml.Node{Kind: yaml.ScalarNode, Value: v.text}
 	switch {
-	case !plain:
-		n.Style = yaml.DoubleQuotedStyle
-	case len(lines) > 1:
-		n.Style = yaml.LiteralStyle
+	case v.isNull:
+		n.Tag = "!!null"
+	case v.str:
+		n.Tag = "!!str"
+		switch v.style {
+		case quotedStyle:
+			n.Style = yaml.DoubleQuotedStyle
+		case literalStyle:
+			n.Style = yaml.LiteralStyle
+		}
 	}
 	return n
 }

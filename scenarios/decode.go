@@ -1,3 +1,5 @@
+//go:build !wasip1
+
 package scenarios
 
 import (
@@ -5,6 +7,7 @@ import (
 	"fmt"
 	"math"
 	"reflect"
+	"slices"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
@@ -24,9 +27,9 @@ type decoder struct {
 	// nodes holds every path written in the file, with its key (nil for the root and for
 	// list items) and value nodes.
 	nodes map[string]place
-	// bad holds the paths whose value could not be decoded; validation stays quiet about
+	// badPaths holds the paths whose value could not be decoded; validation stays quiet about
 	// them and everything under them, so that one mistake gives one error.
-	bad map[string]bool
+	badPaths map[string]bool
 	// unknown holds the paths of mappings that held an unknown key, so that a rule can
 	// stay quiet about a missing field that is probably the misspelled key.
 	unknown map[string]bool
@@ -35,7 +38,7 @@ type decoder struct {
 type place struct{ key, val *yaml.Node }
 
 func newDecoder(file string) *decoder {
-	return &decoder{file: file, nodes: map[string]place{}, bad: map[string]bool{}, unknown: map[string]bool{}}
+	return &decoder{file: file, nodes: map[string]place{}, badPaths: map[string]bool{}, unknown: map[string]bool{}}
 }
 
 var textUnmarshalerType = reflect.TypeFor[encoding.TextUnmarshaler]()
@@ -47,7 +50,7 @@ func (d *decoder) errorAt(n *yaml.Node, path, format string, args ...any) {
 
 // fail records a problem with the value at path and marks the path as bad.
 func (d *decoder) fail(n *yaml.Node, path, format string, args ...any) {
-	d.bad[path] = true
+	d.badPaths[path] = true
 	d.errorAt(n, path, format, args...)
 }
 
@@ -175,28 +178,6 @@ func (d *decoder) integerText(n *yaml.Node, t reflect.Type, path string) bool {
 	return true
 }
 
-// fieldKeys returns the keys of a struct's exported fields in declaration order, with
-// their field indexes.
-func fieldKeys(t reflect.Type) (keys []string, index map[string]int) {
-	index = map[string]int{}
-	for i := range t.NumField() {
-		f := t.Field(i)
-		if !f.IsExported() {
-			continue
-		}
-		key, _, _ := strings.Cut(f.Tag.Get("yaml"), ",")
-		if key == "-" {
-			continue
-		}
-		if key == "" {
-			key = strings.ToLower(f.Name)
-		}
-		keys = append(keys, key)
-		index[key] = i
-	}
-	return keys, index
-}
-
 // pairs walks the key/value pairs of a mapping node, reporting keys that are not plain
 // strings and duplicate keys, and calls fn for the others.
 func (d *decoder) pairs(n *yaml.Node, path string, fn func(key, val *yaml.Node)) {
@@ -227,8 +208,8 @@ func (d *decoder) decodeStruct(n *yaml.Node, v reflect.Value, path string) {
 	}
 	keys, index := fieldKeys(v.Type())
 	d.pairs(n, path, func(k, val *yaml.Node) {
-		i, ok := index[k.Value]
-		if !ok {
+		at := slices.Index(keys, k.Value)
+		if at < 0 {
 			d.unknown[path] = true
 			msg := fmt.Sprintf("unknown field %q", k.Value)
 			if s := suggest(k.Value, keys); s != "" {
@@ -241,7 +222,7 @@ func (d *decoder) decodeStruct(n *yaml.Node, v reflect.Value, path string) {
 			d.errorAt(k, join(path, k.Value), "%s; allowed %s: %s", msg, where, strings.Join(keys, ", "))
 			return
 		}
-		d.decode(k, val, v.Field(i), join(path, k.Value))
+		d.decode(k, val, v.Field(index[at]), join(path, k.Value))
 	})
 }
 
@@ -378,4 +359,43 @@ func editDistance(a, b string) int {
 		prev, cur = cur, prev
 	}
 	return prev[len(b)]
+}
+
+// The decoder is the document the validator checks against (check.go).
+
+func (d *decoder) written(path string) bool {
+	_, ok := d.nodes[path]
+	return ok
+}
+
+func (d *decoder) bad(path string) bool { return d.badPaths[path] }
+
+func (d *decoder) badUnder(path string) bool {
+	for p := range d.badPaths {
+		if strings.HasPrefix(p, path+".") || strings.HasPrefix(p, path+"[") {
+			return true
+		}
+	}
+	return false
+}
+
+func (d *decoder) unknownKeyIn(path string) bool { return d.unknown[path] }
+
+// pos returns where to point for a problem with path: at a scalar value itself, at the
+// key of a mapping or list, and for a path that is not in the file at the key of its
+// nearest parent that is (the root mapping for a missing top-level field).
+func (d *decoder) pos(path string) (line, col int) {
+	for p := path; ; p = parent(p) {
+		pl, ok := d.nodes[p]
+		if ok {
+			n := pl.val
+			if pl.key != nil && (p != path || n.Kind != yaml.ScalarNode) {
+				n = pl.key
+			}
+			return n.Line, n.Column
+		}
+		if p == "" {
+			return 1, 1
+		}
+	}
 }

@@ -10,7 +10,7 @@ const MaxWriteLatency = Duration(time.Second)
 const MaxFaultWriteLatency = Duration(time.Minute)
 
 // checkDisk checks the disk model.
-func checkDisk(c *checker, s *Scenario) {
+func checkDisk(c *validator, s *Scenario) {
 	if d := s.Disk.WriteLatency; d < 0 || d > MaxWriteLatency {
 		c.errorf("disk.write_latency", "must be between 0s and %s, got %s", MaxWriteLatency, d)
 	}

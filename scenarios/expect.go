@@ -46,7 +46,7 @@ const (
 )
 
 // checkExpect checks the expect section against the rest of the scenario.
-func checkExpect(c *checker, s *Scenario) {
+func checkExpect(c *validator, s *Scenario) {
 	e := s.Expect
 	if e == nil || c.broken("expect") {
 		return

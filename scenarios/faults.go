@@ -221,16 +221,16 @@ type Liveness struct {
 // Planted bugs: node options, off by default, that each break one guarantee so a scenario
 // can prove the checkers catch it. None is safe.
 const (
-	BugConsistentNoVerifyLeader = "consistent-without-verify-leader"
-	BugConsistentBeforeBarrier  = "consistent-before-barrier"
-	BugDefaultOnFollowers       = "default-on-followers"
-	BugStaleAsConsistent        = "stale-as-consistent"
-	BugFsyncLies                = "fsync-lies"
-	BugEventsNotDeduplicated    = "events-not-deduplicated"
+	BugConsistentWithoutVerifyLeader = "consistent-without-verify-leader"
+	BugConsistentBeforeBarrier       = "consistent-before-barrier"
+	BugDefaultOnFollowers            = "default-on-followers"
+	BugStaleAsConsistent             = "stale-as-consistent"
+	BugFsyncLies                     = "fsync-lies"
+	BugEventsNotDeduplicated         = "events-not-deduplicated"
 )
 
 // Bugs are the planted bugs a scenario may enable.
 var Bugs = []string{
-	BugConsistentNoVerifyLeader, BugConsistentBeforeBarrier, BugDefaultOnFollowers,
+	BugConsistentWithoutVerifyLeader, BugConsistentBeforeBarrier, BugDefaultOnFollowers,
 	BugStaleAsConsistent, BugFsyncLies, BugEventsNotDeduplicated,
 }

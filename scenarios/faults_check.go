@@ -33,8 +33,8 @@ const (
 )
 
 // faultChecker checks the faults section of one scenario.
-type faultChecker struct {
-	c          *checker
+type faultValidator struct {
+	c          *validator
 	s          *Scenario
 	durationOK bool
 	// names are the faults' names, defaults applied: names[i] for s.Faults[i].
@@ -43,12 +43,12 @@ type faultChecker struct {
 
 // checkFaults checks the faults section: each fault on its own, their names, and then
 // the schedule as a whole (faults_timeline.go).
-func checkFaults(c *checker, s *Scenario) {
+func checkFaults(c *validator, s *Scenario) {
 	if len(s.Faults) > MaxFaults {
 		c.errorf("faults", "at most %d faults, got %d", MaxFaults, len(s.Faults))
 		return
 	}
-	fc := &faultChecker{c: c, s: s, durationOK: s.Duration >= MinDuration && s.Duration <= MaxDuration}
+	fc := &faultValidator{c: c, s: s, durationOK: s.Duration >= MinDuration && s.Duration <= MaxDuration}
 	ok := make([]bool, len(s.Faults))
 	for i, f := range s.Faults {
 		fc.names = append(fc.names, f.Name)
@@ -73,7 +73,7 @@ func checkFaults(c *checker, s *Scenario) {
 }
 
 // fault checks one fault (a sequence step if step) and reports whether it is fine.
-func (fc *faultChecker) fault(path string, f Fault, step bool) bool {
+func (fc *faultValidator) fault(path string, f Fault, step bool) bool {
 	c := fc.c
 	before := len(c.errs.Errs)
 	kinds := fc.kinds(path, f)
@@ -120,7 +120,7 @@ func (fc *faultChecker) fault(path string, f Fault, step bool) bool {
 
 // kinds returns the kinds f sets, as written in the file (an empty value counts: it is
 // an error of its own) or, in Go, as set.
-func (fc *faultChecker) kinds(path string, f Fault) []string {
+func (fc *faultValidator) kinds(path string, f Fault) []string {
 	var out []string
 	for i, set := range f.kindFlags() {
 		if fc.c.has(path+"."+FaultKinds[i], set) {
@@ -131,7 +131,7 @@ func (fc *faultChecker) kinds(path string, f Fault) []string {
 }
 
 // timing checks at, for, every and until of a fault of the faults section.
-func (fc *faultChecker) timing(path string, f Fault, kind string) {
+func (fc *faultValidator) timing(path string, f Fault, kind string) {
 	c, s := fc.c, fc.s
 	atOK := true
 	if c.has(path+".at", f.At != 0) && (f.At < 0 || (fc.durationOK && f.At >= s.Duration)) {
@@ -186,7 +186,7 @@ func (fc *faultChecker) timing(path string, f Fault, kind string) {
 }
 
 // stepTiming checks the timing fields of a sequence step: only for, which it needs.
-func (fc *faultChecker) stepTiming(path string, f Fault, kind string) {
+func (fc *faultValidator) stepTiming(path string, f Fault, kind string) {
 	c := fc.c
 	for _, x := range []struct {
 		key string
@@ -213,7 +213,7 @@ func (fc *faultChecker) stepTiming(path string, f Fault, kind string) {
 }
 
 // kind checks the value of the fault's kind, at path kp.
-func (fc *faultChecker) kind(kp string, f Fault, kind string) {
+func (fc *faultValidator) kind(kp string, f Fault, kind string) {
 	c, s := fc.c, fc.s
 	switch kind {
 	case KindPartition:
@@ -287,7 +287,7 @@ func (fc *faultChecker) kind(kp string, f Fault, kind string) {
 }
 
 // checkNames reports fault names used twice, defaults included.
-func (fc *faultChecker) checkNames() {
+func (fc *faultValidator) checkNames() {
 	first := map[string]int{}
 	for i, name := range fc.names {
 		j, dup := first[name]
@@ -305,7 +305,7 @@ func (fc *faultChecker) checkNames() {
 }
 
 // firings counts the firings of the fine faults, stopping a little past MaxFirings.
-func (fc *faultChecker) firings(ok []bool) int {
+func (fc *faultValidator) firings(ok []bool) int {
 	total := 0
 	for i, f := range fc.s.Faults {
 		if !ok[i] {
@@ -327,7 +327,7 @@ func (fc *faultChecker) firings(ok []bool) int {
 }
 
 // until is when a fault's repetitions stop: its until, or the end of the run.
-func (fc *faultChecker) until(f Fault) Duration {
+func (fc *faultValidator) until(f Fault) Duration {
 	if f.Until > 0 && f.Until < fc.s.Duration {
 		return f.Until
 	}

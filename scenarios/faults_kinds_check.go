@@ -9,7 +9,7 @@ import (
 // faults and nemesis. The others are checked in faultChecker.kind.
 
 // partition checks a partition's shape: exactly one of groups, split, bridge, ring.
-func (fc *faultChecker) partition(pp string, p *Partition) {
+func (fc *faultValidator) partition(pp string, p *Partition) {
 	c, s := fc.c, fc.s
 	var shapes []string
 	for _, x := range []struct {
@@ -68,7 +68,7 @@ func (fc *faultChecker) partition(pp string, p *Partition) {
 
 // disjointGroups reports a node that is in two groups, directly or through a set, and a
 // dynamic target that is in one group but always resolves to a node of another.
-func (fc *faultChecker) disjointGroups(path string, groups [][]string) {
+func (fc *faultValidator) disjointGroups(path string, groups [][]string) {
 	s := fc.s
 	owner := map[string]int{} // host -> the group that holds it before the run
 	for i, g := range groups {
@@ -110,7 +110,7 @@ func (fc *faultChecker) disjointGroups(path string, groups [][]string) {
 
 // link checks a link fault: its scope (between, node, from and to, or everywhere) and
 // what it changes.
-func (fc *faultChecker) link(lp string, l *LinkFault) {
+func (fc *faultValidator) link(lp string, l *LinkFault) {
 	c, s := fc.c, fc.s
 	between, node := c.has(lp+".between", len(l.Between) > 0), c.has(lp+".node", l.Node != "")
 	from, to := c.has(lp+".from", len(l.From) > 0), c.has(lp+".to", len(l.To) > 0)
@@ -163,7 +163,7 @@ func (fc *faultChecker) link(lp string, l *LinkFault) {
 }
 
 // nic checks the node and NIC of a NIC fault at kp.
-func (fc *faultChecker) nic(kp, node, nic string) {
+func (fc *faultValidator) nic(kp, node, nic string) {
 	c, s := fc.c, fc.s
 	nodeOK := false
 	if !c.has(kp+".node", node != "") {
@@ -201,7 +201,7 @@ func (fc *faultChecker) nic(kp, node, nic string) {
 }
 
 // nemesis checks a nemesis: known kinds the cluster can carry out, and its means.
-func (fc *faultChecker) nemesis(kp string, n *Nemesis) {
+func (fc *faultValidator) nemesis(kp string, n *Nemesis) {
 	c, s := fc.c, fc.s
 	if !c.has(kp+".kinds", len(n.Kinds) > 0) {
 		c.missing(kp + ".kinds")

@@ -1,12 +1,9 @@
 package scenarios
 
 import (
-	"bytes"
-	"fmt"
 	"reflect"
+	"strconv"
 	"strings"
-
-	"go.yaml.in/yaml/v3"
 )
 
 // Spec returns f in scenario syntax on one line, as YAML flow style: the fields in the
@@ -16,37 +13,45 @@ import (
 //
 // It prints any Fault, valid or not, and a valid one parses back (as an entry of the
 // faults section) to an equal Fault. The world prints each firing with it, its dynamic
-// targets replaced by the nodes they resolved to.
+// targets replaced by the nodes they resolved to; it needs no YAML library.
 func (f Fault) Spec() string {
-	n := encodeValue(reflect.ValueOf(f))
-	flow(n)
-	var b bytes.Buffer
-	enc := yaml.NewEncoder(&b)
-	if err := enc.Encode(n); err != nil {
-		// The node tree is built from plain strings and numbers; yaml.v3 cannot refuse it.
-		panic(fmt.Sprintf("scenarios: encoding a fault spec: %v", err))
-	}
-	if err := enc.Close(); err != nil {
-		panic(fmt.Sprintf("scenarios: encoding a fault spec: %v", err))
-	}
-	return strings.TrimSuffix(b.String(), "\n")
+	var b strings.Builder
+	writeFlow(&b, encodeValue(reflect.ValueOf(f)))
+	return b.String()
 }
 
 // String returns f.Spec().
 func (f Fault) String() string { return f.Spec() }
 
-// flow switches a node tree to flow style, on one line: block scalars, which flow style
-// cannot hold, become double-quoted ones.
-func flow(n *yaml.Node) {
-	switch n.Kind {
-	case yaml.MappingNode, yaml.SequenceNode:
-		n.Style = yaml.FlowStyle
-		for _, c := range n.Content {
-			flow(c)
+// writeFlow writes v as YAML flow style: {k: v, ...}, [a, ...], scalars plain or
+// double-quoted (a literal block's text is quoted: flow style cannot hold blocks).
+func writeFlow(b *strings.Builder, v value) {
+	switch v.kind {
+	case mapValue:
+		b.WriteByte('{')
+		for i, k := range v.keys {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			writeFlow(b, encodeString(k))
+			b.WriteString(": ")
+			writeFlow(b, v.items[i])
 		}
-	case yaml.ScalarNode:
-		if n.Style&(yaml.LiteralStyle|yaml.FoldedStyle) != 0 || strings.ContainsAny(n.Value, "\n\r") {
-			n.Style = yaml.DoubleQuotedStyle
+		b.WriteByte('}')
+	case listValue:
+		b.WriteByte('[')
+		for i, it := range v.items {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			writeFlow(b, it)
+		}
+		b.WriteByte(']')
+	default:
+		if v.str && v.style != plainStyle {
+			b.WriteString(strconv.Quote(v.text))
+		} else {
+			b.WriteString(v.text)
 		}
 	}
 }

@@ -5,8 +5,11 @@ import (
 	"path/filepath"
 	"reflect"
 	"slices"
+	"strings"
 	"testing"
 	"time"
+
+	"go.yaml.in/yaml/v3"
 )
 
 // parseFaultSpec reads one fault in scenario syntax, as Spec prints it, with the strict
@@ -96,7 +99,7 @@ func TestSpecText(t *testing.T) {
 		{Fault{Disk: &DiskFault{Node: "server-1"}}, "{disk: {node: server-1, write_latency: 0s}}"},
 		{Fault{Heal: "all"}, "{heal: all}"},
 		{Fault{}, "{}"},
-		{Fault{Name: "two\nlines", Isolate: "a, b: {c}"}, `{name: "two\nlines", isolate: 'a, b: {c}'}`},
+		{Fault{Name: "two\nlines", Isolate: "a, b: {c}"}, `{name: "two\nlines", isolate: "a, b: {c}"}`},
 		{Fault{Crash: "true"}, `{crash: "true"}`},
 	} {
 		if got := tt.f.Spec(); got != tt.want {
@@ -189,4 +192,28 @@ func TestFaultDefaults(t *testing.T) {
 	if err != nil || s.Liveness != (Liveness{Skip: true}) {
 		t.Errorf("skipped liveness: %+v, %v", s.Liveness, err)
 	}
+}
+
+// FuzzSpecString checks that Spec writes any string so that a YAML parser reads it back
+// unchanged (invalid UTF-8 becomes U+FFFD, as in Canonical), whatever plainSafe decides.
+func FuzzSpecString(f *testing.F) {
+	for _, s := range []string{"abc", "2", "1.5", "true", "yes", "null", "~", "", "a b", "a,b", "a:b", "-a", "server-1",
+		"127.0.1.1:8301", "[x]", "#x", "a #b", "x'y", "x\"y", "é", "5s", "500µs", ".5", "0x10", "1e5", "NaN", ".inf", "*x",
+		"a\tb", " a", "a ", "TRUE", "0o7", "+1", "1_000", "12:30", "2001-12-14", "two\nlines\n", "\x00", "\xff", "\u2028"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if s == "" {
+			return // a zero field is left out
+		}
+		spec := Fault{Isolate: s}.Spec()
+		var back map[string]any
+		if err := yaml.Unmarshal([]byte(spec), &back); err != nil {
+			t.Fatalf("%q printed as %s, which does not parse: %v", s, spec, err)
+		}
+		want := strings.ToValidUTF8(s, "\uFFFD")
+		if got, ok := back["isolate"].(string); !ok || got != want {
+			t.Fatalf("%q printed as %s, read back as %#v", s, spec, back["isolate"])
+		}
+	})
 }

@@ -12,7 +12,7 @@ const MaxLivenessTimeout = Duration(time.Hour)
 
 // checkNICs checks network.nics: each entry gives one agent an eth1 and routes at least
 // one other host over it.
-func checkNICs(c *checker, s *Scenario) {
+func checkNICs(c *validator, s *Scenario) {
 	first := map[string]int{}
 	for i, n := range s.Network.NICs {
 		path := fmt.Sprintf("network.nics[%d]", i)
@@ -72,7 +72,7 @@ func (s *Scenario) allowedHosts() string {
 }
 
 // checkLiveness checks the liveness section.
-func checkLiveness(c *checker, s *Scenario) {
+func checkLiveness(c *validator, s *Scenario) {
 	l := s.Liveness
 	if !c.has("liveness.timeout", l.Timeout != 0) {
 		return
@@ -86,7 +86,7 @@ func checkLiveness(c *checker, s *Scenario) {
 }
 
 // checkBugs checks the planted bugs: known names, each once.
-func checkBugs(c *checker, s *Scenario) {
+func checkBugs(c *validator, s *Scenario) {
 	if c.has("bugs", len(s.Bugs) > 0) && len(s.Bugs) == 0 && !c.broken("bugs") {
 		c.errorf("bugs", "must list at least one of %s (leave bugs out to plant none)", strings.Join(Bugs, ", "))
 		return

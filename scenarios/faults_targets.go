@@ -125,7 +125,7 @@ func (s *Scenario) allowedTargets(cl targetClass, list bool) string {
 // checkTargetName checks one target at path: a host name of class cl, a dynamic target
 // (unless cl is namedAgent) or, in a target list, a node set. It reports whether the
 // target is fine.
-func checkTargetName(c *checker, s *Scenario, path, t string, cl targetClass, list bool) bool {
+func checkTargetName(c *validator, s *Scenario, path, t string, cl targetClass, list bool) bool {
 	allowed := func() string { return "; allowed: " + s.allowedTargets(cl, list) }
 	if t == "" {
 		c.errorf(path, "must name a target%s", allowed())
@@ -177,7 +177,7 @@ func checkTargetName(c *checker, s *Scenario, path, t string, cl targetClass, li
 
 // checkTargetList checks a required, non-empty list of targets of class anyHost, sets
 // allowed, none written twice. It reports whether every entry is fine.
-func checkTargetList(c *checker, s *Scenario, path string, list []string) bool {
+func checkTargetList(c *validator, s *Scenario, path string, list []string) bool {
 	if !c.has(path, len(list) > 0) {
 		c.missing(path)
 		return false

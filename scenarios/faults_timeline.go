@@ -12,7 +12,7 @@ import (
 // faults that passed their own checks, with a valid cluster and duration.
 
 // timeline runs the schedule checks.
-func (fc *faultChecker) timeline(ok []bool) {
+func (fc *faultValidator) timeline(ok []bool) {
 	units := schedule(fc.s, func(i int) bool { return ok[i] }).Firings
 	fc.heals(units)
 	fc.lifecycle(units)
@@ -21,7 +21,7 @@ func (fc *faultChecker) timeline(ok []bool) {
 
 // heals reports each heal that cannot heal what it names, or finds nothing of it in
 // progress, as the schedule resolved it.
-func (fc *faultChecker) heals(units []*Firing) {
+func (fc *faultValidator) heals(units []*Firing) {
 	for _, h := range units {
 		if h.Kind != KindHeal || h.healSilent || len(h.Heals) > 0 {
 			continue
@@ -97,7 +97,7 @@ type down struct {
 // faults' crashes, leaves, restarts and pauses, and reports what cannot happen: crashing
 // or leaving a node that is down, restarting one that runs or comes back by itself,
 // pausing one that is down, a paused node leaving.
-func (fc *faultChecker) lifecycle(units []*Firing) {
+func (fc *faultValidator) lifecycle(units []*Firing) {
 	s := fc.s
 	var evs []lifeEvent
 	isAgent := func(n string) bool {
@@ -280,7 +280,7 @@ func (u *Firing) resources() []resource {
 }
 
 // overlaps reports two faults that hold the same resource at the same time.
-func (fc *faultChecker) overlaps(units []*Firing) {
+func (fc *faultValidator) overlaps(units []*Firing) {
 	type holding struct {
 		u   *Firing
 		res resource

@@ -88,7 +88,7 @@ type Handler struct {
 }
 
 // checkGossip checks the gossip section.
-func checkGossip(c *checker, s *Scenario) {
+func checkGossip(c *validator, s *Scenario) {
 	g := s.Gossip
 	if c.has("gossip.profile", g.Profile != "") {
 		if !slices.Contains([]string{ProfileLAN, ProfileWAN, ProfileLocal}, g.Profile) {
@@ -137,7 +137,7 @@ func checkGossip(c *checker, s *Scenario) {
 	}
 }
 
-func checkHandler(c *checker, s *Scenario, path string, h Handler) {
+func checkHandler(c *validator, s *Scenario, path string, h Handler) {
 	if c.broken(path) {
 		return
 	}
@@ -186,7 +186,7 @@ func (s *Scenario) NodeNames() []string {
 }
 
 // checkNodeName reports whether name is a node of the cluster, and says so if not.
-func checkNodeName(c *checker, s *Scenario, path, name string) bool {
+func checkNodeName(c *validator, s *Scenario, path, name string) bool {
 	var kind string
 	var n, max int
 	switch {

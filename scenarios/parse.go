@@ -1,3 +1,5 @@
+//go:build !wasip1
+
 package scenarios
 
 import (
@@ -29,7 +31,7 @@ func Parse(filename string, data []byte) (*Scenario, error) {
 	s := new(Scenario)
 	d.decode(nil, root, reflect.ValueOf(s).Elem(), "")
 	// Validate before applying defaults: the rules must see a written "seed: 0" as 0.
-	c := &checker{file: filename, doc: d}
+	c := &validator{file: filename, doc: d}
 	c.errs.Errs = d.errs
 	c.run(s)
 	if err := c.errs.sorted(); err != nil {

@@ -28,7 +28,7 @@ var NamePattern = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,62}$`)
 
 // sections are the validation rules, one function per top-level section, in file order.
 // A new section adds its function here.
-var sections = []func(*checker, *Scenario){
+var sections = []func(*validator, *Scenario){
 	checkTop,
 	checkCluster,
 	checkNetwork,
@@ -49,19 +49,19 @@ var sections = []func(*checker, *Scenario){
 // before or after ApplyDefaults. Use it on scenarios built or changed in Go; Parse already
 // validates what it returns.
 func (s *Scenario) Validate() error {
-	c := &checker{}
+	c := &validator{}
 	c.run(s)
 	return c.errs.sorted()
 }
 
-func (c *checker) run(s *Scenario) {
+func (c *validator) run(s *Scenario) {
 	for _, check := range sections {
 		check(c, s)
 	}
 }
 
 // checkTop checks name, seed and duration. Description is free text.
-func checkTop(c *checker, s *Scenario) {
+func checkTop(c *validator, s *Scenario) {
 	if !c.has("name", s.Name != "") {
 		c.missing("name")
 	} else if !NamePattern.MatchString(s.Name) {
@@ -79,7 +79,7 @@ func checkTop(c *checker, s *Scenario) {
 }
 
 // checkCluster checks the cluster's shape.
-func checkCluster(c *checker, s *Scenario) {
+func checkCluster(c *validator, s *Scenario) {
 	cl := s.Cluster
 	if !c.has("cluster", cl != Cluster{}) {
 		c.missing("cluster")
@@ -105,7 +105,7 @@ func checkCluster(c *checker, s *Scenario) {
 }
 
 // checkNetwork checks the default link behaviour.
-func checkNetwork(c *checker, s *Scenario) {
+func checkNetwork(c *validator, s *Scenario) {
 	n := s.Network
 	if c.has("network.loss", n.Loss != 0) && !(n.Loss >= 0 && n.Loss < 1) {
 		c.errorf("network.loss", "must be at least 0 and less than 1, got %v", n.Loss)
@@ -128,7 +128,7 @@ var latencyDists = []struct {
 
 // checkLatency checks a latency distribution at path. given says whether the latency was
 // written (or, in Go, set): one that is not is fine, the default applies.
-func checkLatency(c *checker, path string, l Latency, given bool) {
+func checkLatency(c *validator, path string, l Latency, given bool) {
 	if !given {
 		return
 	}

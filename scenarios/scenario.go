@@ -5,6 +5,12 @@
 // The types here are configuration, not runtime: the simulated world reads them and builds
 // its own runtime values; nothing mutates a Scenario after validation. They travel to the
 // guest as JSON, so every field has a json tag as well as a yaml tag.
+//
+// Two sides share the package. Everything the world uses (the types, Schedule, Spec, the
+// validation rules) needs no YAML library. The files that read and write YAML and embed
+// the built-ins (parse.go, decode.go, canonical.go, load.go, builtin.go) are built for the
+// host only (//go:build !wasip1): the guest is given a validated scenario and never parses
+// one. internal/lint's TestLayers holds the guest to that.
 package scenarios
 
 // Scenario is one scenario file: a cluster, a network, a duration and a seed.

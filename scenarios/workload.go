@@ -130,7 +130,7 @@ func (w *Workload) applyDefaults() {
 }
 
 // checkWorkload checks the workload section.
-func checkWorkload(c *checker, s *Scenario) {
+func checkWorkload(c *validator, s *Scenario) {
 	w := s.Workload
 	if w == nil || c.broken("workload") {
 		return
@@ -179,7 +179,7 @@ func checkWorkload(c *checker, s *Scenario) {
 }
 
 // checkMix checks the operation weights: none negative, and some above 0.
-func checkMix(c *checker, m Mix) {
+func checkMix(c *validator, m Mix) {
 	if !c.has("workload.mix", m != Mix{}) {
 		return
 	}
@@ -200,7 +200,7 @@ func checkMix(c *checker, m Mix) {
 
 // checkList checks that a list, when given, is not empty and holds only allowed values
 // (each at most once unless dups), and reports whether it was given and is fine.
-func checkList(c *checker, path string, list, allowed []string, dups bool) bool {
+func checkList(c *validator, path string, list, allowed []string, dups bool) bool {
 	if !c.has(path, len(list) > 0) {
 		return false
 	}
@@ -225,7 +225,7 @@ func checkList(c *checker, path string, list, allowed []string, dups bool) bool 
 
 // checkVia checks that the via targets exist in the cluster and that every target is
 // used by some client.
-func checkVia(c *checker, s *Scenario, clients int) {
+func checkVia(c *validator, s *Scenario, clients int) {
 	w := s.Workload
 	for i, v := range w.Via {
 		p := fmt.Sprintf("workload.via[%d]", i)

@@ -28,7 +28,7 @@ const (
 // plantedBugs names, for every planted bug, the scenario that must catch it: with the bug
 // planted, some expectation of the scenario fails on minCaught of bugSeeds seeds.
 var plantedBugs = []struct{ bug, scenario string }{
-	{scenarios.BugConsistentNoVerifyLeader, "lease-window"},
+	{scenarios.BugConsistentWithoutVerifyLeader, "lease-window"},
 	{scenarios.BugConsistentBeforeBarrier, "testdata/bugs/leader-crash.yaml"},
 	{scenarios.BugDefaultOnFollowers, "crash-restart"},
 	{scenarios.BugStaleAsConsistent, "crash-restart"},

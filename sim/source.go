@@ -4,6 +4,8 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"go/build"
+	"io"
 	"io/fs"
 	"os"
 	"path"
@@ -22,32 +24,71 @@ const modulePath = "github.com/consim/consim"
 // wherever the binary is.
 var guestSource fs.FS = consim.Source
 
-// guestFiles lists the files of src that go into the guest binary: go.mod, go.sum, every
-// non-test .go file outside testdata, and the built-in scenarios (embedded by the
-// scenarios package), in lexical order.
+// guestPackage is the guest's main package, from the module root.
+const guestPackage = "cmd/simworld"
+
+// guestFiles lists the files of src that go into the guest binary, in lexical order:
+// go.mod, go.sum, and the Go files (and files they embed) of every package of this module
+// that cmd/simworld imports, directly or not, as built for wasip1 (build constraints
+// applied; no test files). A host-only edit (the checker, the CLI, the YAML parser) so
+// leaves the guest, and every stream's build hash, as it is.
 func guestFiles(src fs.FS) ([]string, error) {
-	var files []string
-	err := fs.WalkDir(src, ".", func(p string, d fs.DirEntry, err error) error {
+	ctx := build.Default
+	ctx.GOOS, ctx.GOARCH, ctx.CgoEnabled = "wasip1", "wasm", false
+	ctx.GOROOT, ctx.GOPATH = "", ""
+	ctx.JoinPath = path.Join
+	ctx.IsAbsPath = func(string) bool { return false }
+	ctx.IsDir = func(p string) bool {
+		fi, err := fs.Stat(src, p)
+		return err == nil && fi.IsDir()
+	}
+	ctx.HasSubdir = func(root, dir string) (string, bool) { return "", false }
+	ctx.ReadDir = func(dir string) ([]fs.FileInfo, error) {
+		entries, err := fs.ReadDir(src, dir)
 		if err != nil {
-			return err
+			return nil, err
 		}
-		name := d.Name()
-		if d.IsDir() {
-			if p != "." && (strings.HasPrefix(name, ".") || name == "testdata" || name == "bin" || name == "docs" || name == "out") {
-				return fs.SkipDir
+		infos := make([]fs.FileInfo, 0, len(entries))
+		for _, e := range entries {
+			fi, err := e.Info()
+			if err != nil {
+				return nil, err
 			}
-			return nil
+			infos = append(infos, fi)
 		}
-		switch {
-		case p == "go.mod", p == "go.sum",
-			strings.HasSuffix(name, ".go") && !strings.HasSuffix(name, "_test.go"),
-			path.Dir(p) == "scenarios/builtin" && strings.HasSuffix(name, ".yaml"):
-			files = append(files, p)
+		return infos, nil
+	}
+	ctx.OpenFile = func(p string) (io.ReadCloser, error) { return src.Open(p) }
+
+	files := []string{"go.mod", "go.sum"}
+	seen := map[string]bool{}
+	queue := []string{guestPackage}
+	for len(queue) > 0 {
+		dir := queue[0]
+		queue = queue[1:]
+		if seen[dir] {
+			continue
 		}
-		return nil
-	})
-	if err != nil {
-		return nil, fmt.Errorf("sim: list guest source: %w", err)
+		seen[dir] = true
+		pkg, err := ctx.ImportDir(dir, 0)
+		if err != nil {
+			return nil, fmt.Errorf("sim: list guest source: package %s: %w", dir, err)
+		}
+		for _, f := range pkg.GoFiles {
+			files = append(files, path.Join(dir, f))
+		}
+		for _, pat := range pkg.EmbedPatterns {
+			matches, err := fs.Glob(src, path.Join(dir, pat))
+			if err != nil {
+				return nil, fmt.Errorf("sim: list guest source: %s: embed %s: %w", dir, pat, err)
+			}
+			files = append(files, matches...)
+		}
+		for _, imp := range pkg.Imports {
+			if rel, ok := strings.CutPrefix(imp, modulePath+"/"); ok {
+				queue = append(queue, rel)
+			}
+		}
 	}
 	sort.Strings(files)
 	return files, nil

@@ -19,18 +19,18 @@ import (
 func (w *World) advance(until time.Duration) {
 	items, acts := w.faults.plan.Items, w.spec.Scenario.Actions
 	for {
-		for w.gossip.next < len(items) && items[w.gossip.next].Kind != scenarios.ItemAction {
-			w.gossip.next++ // the agenda runs the fault items (faults.go)
+		for w.next < len(items) && items[w.next].Kind != scenarios.ItemAction {
+			w.next++ // the agenda runs the fault items (faults.go)
 		}
-		actAt, haveAct := time.Duration(0), w.gossip.next < len(items)
+		actAt, haveAct := time.Duration(0), w.next < len(items)
 		if haveAct {
-			actAt = items[w.gossip.next].At.D()
+			actAt = items[w.next].At.D()
 		}
 		itemAt, haveItem := w.agenda.next()
 		switch {
 		case haveAct && actAt <= until && (!haveItem || actAt <= itemAt):
-			a := acts[items[w.gossip.next].Action]
-			w.gossip.next++
+			a := acts[items[w.next].Action]
+			w.next++
 			w.waitUntil(actAt)
 			w.onTime(actAt, "action "+strings.Join(a.Kinds(), "+"))
 			w.do(a)
@@ -70,7 +70,7 @@ func (w *World) waitUntil(t time.Duration) {
 		}
 		timer := time.NewTimer(d)
 		select {
-		case f := <-w.gossip.done:
+		case f := <-w.done:
 			timer.Stop()
 			f()
 		case <-timer.C:
@@ -84,7 +84,7 @@ func (w *World) waitUntil(t time.Duration) {
 func (w *World) drainDone() {
 	for {
 		select {
-		case f := <-w.gossip.done:
+		case f := <-w.done:
 			f()
 		default:
 			return

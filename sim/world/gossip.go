@@ -10,23 +10,11 @@ import (
 	"github.com/consim/consim/scenarios"
 )
 
-// gossipWorld is the world's gossip-side state: the action schedule and the agents'
-// gossip configuration. Used only from the world's main goroutine, except done, which
-// asynchronous actions send their completions on.
-type gossipWorld struct {
-	next   int         // index of the next action to run
-	done   chan func() // completions of asynchronous actions, run on the main goroutine
-	starts map[string]int
-}
-
 // configureGossip sets the gossip side of n's agent config from the scenario: profile,
 // tags, Serf options, handlers, a seeded source for the Serf layer's own random choices
 // (one per start of the node), and the observer that turns its records into events.
 func (w *World) configureGossip(n *simNode, cfg *node.Config) {
-	if w.gossip.starts == nil {
-		w.gossip.starts = map[string]int{}
-	}
-	w.gossip.starts[n.name]++
+	n.starts++
 	g := w.spec.Scenario.Gossip
 	cfg.Profile = g.Profile
 	cfg.DisableGossipCompression = true // no bandwidth in the model: see node.Config
@@ -43,7 +31,7 @@ func (w *World) configureGossip(n *simNode, cfg *node.Config) {
 		TombstoneTimeout:    g.TombstoneTimeout.D(),
 		Replay:              g.Replay,
 	}
-	cfg.Rand = subRand(w.spec.Seed, fmt.Sprintf("gossip/%s/%d", n.name, w.gossip.starts[n.name]))
+	cfg.Rand = subRand(w.spec.Seed, fmt.Sprintf("gossip/%s/%d", n.name, n.starts))
 	cfg.GossipObserver = gossipObserver{n.voice}
 	for _, h := range g.Handlers {
 		if len(h.Nodes) > 0 && !slices.Contains(h.Nodes, n.name) {

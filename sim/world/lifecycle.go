@@ -22,7 +22,7 @@ import (
 func (w *World) background(work func() (apply func())) {
 	go func() {
 		apply := work()
-		w.gossip.done <- apply
+		w.done <- apply
 	}()
 }
 

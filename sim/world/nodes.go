@@ -13,6 +13,7 @@ import (
 	"github.com/consim/consim/event"
 	"github.com/consim/consim/netmodel"
 	"github.com/consim/consim/node"
+	"github.com/consim/consim/node/serf"
 	"github.com/consim/consim/scenarios"
 )
 
@@ -34,6 +35,7 @@ type simNode struct {
 	afterStop []func()
 
 	reported node.RaftProgress // last raft_progress/raft_config reported
+	starts   int               // how often its agent was started: each start seeds its gossip anew
 }
 
 func (n *simNode) gossipAddr() string { return net.JoinHostPort(n.addr, strconv.Itoa(gossipPort)) }
@@ -180,8 +182,8 @@ func (w *World) agentConfig(n *simNode) (node.Config, error) {
 // observer turns the agents' state changes into events.
 type observer struct{ e sink }
 
-func (o observer) MemberStatus(self, member string, status node.Status, addr string) {
-	o.e.emit(event.Event{Type: event.Member, Node: self, Member: member, Status: string(status), Addr: addr})
+func (o observer) MemberStatus(self, member string, status serf.MemberStatus, addr string) {
+	o.e.emit(event.Event{Type: event.Member, Node: self, Member: member, Status: status.String(), Addr: addr})
 }
 
 func (o observer) RaftState(self, state string, term uint64) {

@@ -1,6 +1,8 @@
 package world
 
 import (
+	"github.com/consim/consim/event"
+
 	"slices"
 
 	"github.com/consim/consim/scenarios"
@@ -16,7 +18,7 @@ func (w *World) leaderNode() *simNode {
 		if !n.server || n.agent == nil {
 			continue
 		}
-		if state, term := n.agent.RaftState(); state == "leader" && (best == nil || term > bestTerm) {
+		if state, term := n.agent.RaftState(); state == event.RaftLeader && (best == nil || term > bestTerm) {
 			best, bestTerm = n, term
 		}
 	}

@@ -46,7 +46,14 @@ func TestTargetsResolveAgainstTheCluster(t *testing.T) {
 		}
 		var leaders int
 		for _, n := range w.nodes {
-			if state, _ := n.agent.RaftState(); state == "leader" {
+			state, _ := n.agent.RaftState()
+			switch {
+			case !n.server && state != "":
+				t.Errorf("client %s reports raft state %q", n.name, state)
+			case n.server && state != event.RaftLeader && state != event.RaftFollower && state != event.RaftCandidate:
+				t.Errorf("%s reports raft state %q, which the stream does not spell", n.name, state)
+			}
+			if state == event.RaftLeader {
 				leaders++
 				if n.name != lead {
 					t.Errorf("leader resolved to %s, but %s leads", lead, n.name)

@@ -202,18 +202,17 @@ func (w *World) resolveVia(target string, r *rand.Rand) (*simNode, string) {
 	type cand struct {
 		n    *simNode
 		role string
-		term uint64
 	}
 	var all, up []cand
 	for _, n := range w.nodes {
 		c := cand{n: n, role: event.ViaRoleDown}
 		if n.agent != nil {
-			switch state, term := n.agent.RaftState(); {
+			switch state, _ := n.agent.RaftState(); {
 			case !n.server:
 				c.role = event.ViaRoleClient
-			case state == "leader":
-				c.role, c.term = event.ViaRoleLeader, term
-			case state == "candidate":
+			case state == event.RaftLeader:
+				c.role = event.ViaRoleLeader
+			case state == event.RaftCandidate:
 				c.role = event.ViaRoleCandidate
 			default:
 				c.role = event.ViaRoleFollower
@@ -229,16 +228,8 @@ func (w *World) resolveVia(target string, r *rand.Rand) (*simNode, string) {
 	}
 	switch target {
 	case scenarios.ViaLeader:
-		// Two servers may both believe they lead (the old one has not noticed yet): the
-		// world's knowledge is the newest term.
-		best := -1
-		for i, c := range up {
-			if c.role == event.ViaRoleLeader && (best < 0 || c.term > up[best].term) {
-				best = i
-			}
-		}
-		if best >= 0 {
-			return up[best].n, up[best].role
+		if lead := w.leaderNode(); lead != nil { // the newest term's (targets.go)
+			return lead, event.ViaRoleLeader
 		}
 	case scenarios.ViaFollowers:
 		var fs []cand

@@ -35,9 +35,13 @@ type World struct {
 	net   *netmodel.Network
 	nodes []*simNode // servers first, then clients, in name order
 
-	gossip gossipWorld // the scenario's actions and the agents' gossip setup (actions.go)
-	agenda agenda      // timed items other than actions: fault firings and ends (agenda.go)
-	faults faultWorld  // the scenario's faults: active firings, their names (faults.go)
+	// next is the schedule's next action (faults.plan.Items; the agenda runs its fault
+	// items); done brings the completions of what runs in the background (a blocking
+	// action, an agent's start or stop) to the main goroutine (actions.go, lifecycle.go).
+	next   int
+	done   chan func()
+	agenda agenda     // timed items: the schedule's fault items, boots, nemesis draws, flaps (agenda.go)
+	faults faultWorld // the schedule and the firings in progress (faults.go)
 	// due is when what the main goroutine runs now was scheduled (advance's onTime): a
 	// firing records it as its start, so a late one would show.
 	due time.Duration
@@ -73,7 +77,7 @@ func Run(spec runspec.Spec, out io.Writer) error {
 func newWorld(spec runspec.Spec, out io.Writer) (*World, error) {
 	w := &World{spec: spec, emit: newEmitter(out)}
 	w.faults.plan = spec.Scenario.Schedule() // what happens when: scenarios/schedule.go
-	w.gossip.done = make(chan func(), len(spec.Scenario.Actions)+len(spec.Scenario.Faults)+16)
+	w.done = make(chan func(), len(spec.Scenario.Actions)+len(spec.Scenario.Faults)+16)
 	var err error
 	if w.net, err = newNetwork(spec); err != nil {
 		return nil, err
@@ -142,7 +146,7 @@ func (w *World) leaders() []string {
 		if sn.agent == nil {
 			continue
 		}
-		if state, _ := sn.agent.RaftState(); state == "leader" {
+		if state, _ := sn.agent.RaftState(); state == event.RaftLeader {
 			out = append(out, sn.name)
 		}
 	}

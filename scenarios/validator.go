@@ -3,40 +3,53 @@ package scenarios
 import (
 	"fmt"
 	"strings"
-
-	"go.yaml.in/yaml/v3"
 )
 
-// checker collects validation errors. It validates either a Scenario decoded from a file
+// validator collects validation errors. It validates either a Scenario decoded from a file
 // (doc is set: errors carry positions, and "written" means written in the file) or one
 // built in Go (doc is nil: errors carry only paths, and "written" means non-zero).
 // The rules themselves, in rules.go, do not know which.
-type checker struct {
+type validator struct {
 	errs ErrorList
 	file string
-	doc  *decoder
+	doc  document
+}
+
+// document is what the validator knows of the file a scenario was decoded from: which
+// fields were written, which could not be decoded, and where each is. The YAML decoder
+// (decode.go, host side) is the one implementation; validation itself needs no YAML.
+type document interface {
+	// written reports whether the field at path was written in the file.
+	written(path string) bool
+	// bad reports whether the value at path itself could not be decoded.
+	bad(path string) bool
+	// badUnder reports whether something under path could not be decoded.
+	badUnder(path string) bool
+	// unknownKeyIn reports whether the mapping at path held a key that is not a field.
+	unknownKeyIn(path string) bool
+	// pos returns the line and column to point at for a problem with path.
+	pos(path string) (line, col int)
 }
 
 // has reports whether the field at path was given. For a file this is whether the key
 // was written; for a Go value it is set, which the rule computes from the value: usually
 // "is non-zero", or true for a required field whose zero value is meaningful (a constant
 // latency of 0s), since Go cannot tell that zero from an omission.
-func (c *checker) has(path string, set bool) bool {
+func (c *validator) has(path string, set bool) bool {
 	if c.doc == nil {
 		return set
 	}
-	_, ok := c.doc.nodes[path]
-	return ok
+	return c.doc.written(path)
 }
 
 // broken reports whether path or one of its parents could not be decoded, in which case
 // the decoder has already said so and the rules stay quiet.
-func (c *checker) broken(path string) bool {
+func (c *validator) broken(path string) bool {
 	if c.doc == nil {
 		return false
 	}
 	for {
-		if c.doc.bad[path] {
+		if c.doc.bad(path) {
 			return true
 		}
 		if path == "" {
@@ -48,29 +61,21 @@ func (c *checker) broken(path string) bool {
 
 // brokenUnder reports whether path, one of its parents or anything under it could not
 // be decoded.
-func (c *checker) brokenUnder(path string) bool {
+func (c *validator) brokenUnder(path string) bool {
 	if c.broken(path) {
 		return true
 	}
-	if c.doc == nil {
-		return false
-	}
-	for p := range c.doc.bad {
-		if strings.HasPrefix(p, path+".") || strings.HasPrefix(p, path+"[") {
-			return true
-		}
-	}
-	return false
+	return c.doc != nil && c.doc.badUnder(path)
 }
 
 // unknownKeyIn reports whether the mapping at path held a key that is not a field, which
 // the decoder has reported with a suggestion.
-func (c *checker) unknownKeyIn(path string) bool {
-	return c.doc != nil && c.doc.unknown[path]
+func (c *validator) unknownKeyIn(path string) bool {
+	return c.doc != nil && c.doc.unknownKeyIn(path)
 }
 
 // errorf records a problem with the field at path.
-func (c *checker) errorf(path, format string, args ...any) {
+func (c *validator) errorf(path, format string, args ...any) {
 	if c.broken(path) {
 		return
 	}
@@ -84,27 +89,8 @@ func (c *checker) errorf(path, format string, args ...any) {
 
 // missing records a required field that was not given. In a file it points at the
 // mapping the field belongs in.
-func (c *checker) missing(path string) {
+func (c *validator) missing(path string) {
 	c.errorf(path, "required field is missing")
-}
-
-// pos returns where to point for a problem with path: at a scalar value itself, at the
-// key of a mapping or list, and for a path that is not in the file at the key of its
-// nearest parent that is (the root mapping for a missing top-level field).
-func (d *decoder) pos(path string) (line, col int) {
-	for p := path; ; p = parent(p) {
-		pl, ok := d.nodes[p]
-		if ok {
-			n := pl.val
-			if pl.key != nil && (p != path || n.Kind != yaml.ScalarNode) {
-				n = pl.key
-			}
-			return n.Line, n.Column
-		}
-		if p == "" {
-			return 1, 1
-		}
-	}
 }
 
 // parent returns the path of the mapping or list that holds path ("" for a top-level
