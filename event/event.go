@@ -48,13 +48,13 @@ type Event struct {
 	Node string `json:"node,omitempty"`
 
 	// Run header (run_start).
-	Scenario string `json:"scenario,omitempty"`
-	Seed     uint64 `json:"seed,omitempty"`
-	Build    string `json:"build,omitempty"`
-	Version  string `json:"version,omitempty"`
-	Servers  int    `json:"servers,omitempty"`
-	Clients  int    `json:"clients,omitempty"`
-	Duration string `json:"duration,omitempty"`
+	Scenario string   `json:"scenario,omitempty"`
+	Seed     uint64   `json:"seed,omitempty"`
+	Build    string   `json:"build,omitempty"`
+	Version  string   `json:"version,omitempty"`
+	Servers  int      `json:"servers,omitempty"`
+	Clients  int      `json:"clients,omitempty"`
+	Duration Duration `json:"duration,omitempty"`
 	// Bugs are the bugs planted in the nodes (scenario bugs:): a run of a node broken on
 	// purpose.
 	Bugs []string `json:"bugs,omitempty"`
@@ -122,10 +122,10 @@ type Event struct {
 	Gap  bool `json:"gap,omitempty"`
 	Late bool `json:"late,omitempty"`
 	// query, query_*: the query's ID and timeout; query_end: what it collected.
-	QueryID   uint32 `json:"query_id,omitempty"`
-	Timeout   string `json:"timeout,omitempty"`
-	Acks      *int   `json:"acks,omitempty"`
-	Responses *int   `json:"responses,omitempty"`
+	QueryID   uint32   `json:"query_id,omitempty"`
+	Timeout   Duration `json:"timeout,omitempty"`
+	Acks      *int     `json:"acks,omitempty"`
+	Responses *int     `json:"responses,omitempty"`
 	// handler: which handler ran, for which event ("member-join", "user:deploy"), and
 	// the members of a member event.
 	Handler   string   `json:"handler,omitempty"`

@@ -121,7 +121,7 @@ func TestEventJSONRoundTrip(t *testing.T) {
 		line string
 	}{
 		{
-			Event{Type: RunStart, Scenario: "baseline", Seed: 7, Build: "3f2a9c1b7d20", Version: "0.1.0-dev", Servers: 3, Clients: 2, Duration: "1m0s"},
+			Event{Type: RunStart, Scenario: "baseline", Seed: 7, Build: "3f2a9c1b7d20", Version: "0.1.0-dev", Servers: 3, Clients: 2, Duration: Duration(time.Minute)},
 			`{"t":0.000000000,"type":"run_start","scenario":"baseline","seed":7,"build":"3f2a9c1b7d20","version":"0.1.0-dev","servers":3,"clients":2,"duration":"1m0s"}`,
 		},
 		{

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"time"
 
 	"github.com/consim/consim/checker"
 	"github.com/consim/consim/event"
@@ -58,9 +57,7 @@ func faultSummary(run *checker.Run) ([]Fault, *Liveness) {
 		switch ev.Type {
 		case event.LivenessStart:
 			live = &Liveness{}
-			if d, err := parseSeconds(ev.Timeout); err == nil {
-				live.TimeoutSeconds = d
-			}
+			live.TimeoutSeconds = ev.Timeout.D().Seconds()
 		case event.LivenessEnd:
 			if live == nil {
 				live = &Liveness{}
@@ -135,10 +132,4 @@ func describeEffect(e event.Effect) string {
 		return "no effect"
 	}
 	return strings.Join(parts, ", ")
-}
-
-// parseSeconds reads a Go duration text ("1m0s") as seconds.
-func parseSeconds(s string) (float64, error) {
-	d, err := time.ParseDuration(s)
-	return d.Seconds(), err
 }

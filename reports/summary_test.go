@@ -32,7 +32,7 @@ func intp(n int) *int { return &n }
 // server-1, loses it, elects server-2, and converges at 0.2016 s unless withheld is set,
 // in which case client-1 never sees server-2.
 func handMade(withheld bool) []event.Event {
-	evs := []event.Event{{Type: event.RunStart, Scenario: "hand-made", Seed: 42, Build: "0123456789ab", Version: "9.9.9", Servers: 2, Clients: 1, Duration: "10s"}}
+	evs := []event.Event{{Type: event.RunStart, Scenario: "hand-made", Seed: 42, Build: "0123456789ab", Version: "9.9.9", Servers: 2, Clients: 1, Duration: event.Duration(10 * time.Second)}}
 	nodes := []string{"server-1", "server-2", "client-1"}
 	ms := 100
 	for _, o := range nodes {

@@ -104,7 +104,7 @@ func worldSpec(spec runspec.Spec) runspec.Spec {
 func header(spec runspec.Spec) []byte {
 	sc := &spec.Scenario
 	b, err := json.Marshal(event.Event{Type: event.RunStart, Scenario: sc.Name, Seed: spec.Seed, Build: spec.Build,
-		Version: spec.Version, Servers: sc.Cluster.Servers, Clients: sc.Cluster.Clients, Duration: sc.Duration.String(),
+		Version: spec.Version, Servers: sc.Cluster.Servers, Clients: sc.Cluster.Clients, Duration: event.Duration(sc.Duration),
 		Bugs: sc.Bugs})
 	if err != nil {
 		panic("sim: encode run_start: " + err.Error()) // plain data: cannot fail

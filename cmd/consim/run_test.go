@@ -204,7 +204,7 @@ func TestRunWritesRunDir(t *testing.T) {
 		t.Error("events.jsonl does not end with a newline")
 	}
 	head, end := evs[0], evs[len(evs)-1]
-	if head.Type != event.RunStart || head.Scenario != "small" || head.Seed != 1 || head.Servers != 3 || head.Clients != 1 || head.Duration != "5s" {
+	if head.Type != event.RunStart || head.Scenario != "small" || head.Seed != 1 || head.Servers != 3 || head.Clients != 1 || head.Duration.String() != "5s" {
 		t.Errorf("bad header: %s", lines[0])
 	}
 	if end.Type != event.RunEnd || end.T.String() != "5.000000000" {

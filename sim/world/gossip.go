@@ -91,7 +91,7 @@ func (o gossipObserver) Observe(r serf.Record) {
 		case serf.RecordQueryFired:
 			ev.Type, ev.Size = event.Query, q.Size
 			if r.Err == nil {
-				ev.Timeout = q.Timeout.String()
+				ev.Timeout = event.Duration(q.Timeout)
 			}
 		case serf.RecordQueryReceived:
 			ev.Type, ev.Origin = event.QueryDelivered, q.Origin

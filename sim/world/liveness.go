@@ -26,7 +26,7 @@ func (w *World) liveness() bool {
 		timeout = scenarios.DefaultLivenessTimeout.D()
 	}
 	start := w.emit.now()
-	w.emit.emit(event.Event{Type: event.LivenessStart, Timeout: timeout.String()})
+	w.emit.emit(event.Event{Type: event.LivenessStart, Timeout: event.Duration(timeout)})
 	w.healAll("liveness")
 	for _, n := range w.nodes {
 		if n.agent == nil && !n.left {
