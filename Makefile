@@ -1,7 +1,7 @@
 # consim's build. `make demo` and `make test` are the two commands a fresh machine needs.
 GO ?= go
 
-.PHONY: build demo test test-short vet bench sweep soak hunt-checker clean
+.PHONY: build demo test test-short vet bench sweep soak hunt-checker properties hunt clean
 
 build:
 	$(GO) build -o bin/consim ./cmd/consim
@@ -49,6 +49,17 @@ soak:
 # (make test runs 10,000).
 hunt-checker:
 	CONSIM_CHECKER_HISTORIES=200000 $(GO) test -count=1 -timeout 0 -run 'TestReductionsKeepVerdicts' -v ./checker/
+
+# The properties over 200 generated scenarios with no bug planted (make test runs 4).
+properties:
+	CONSIM_PROPERTY_CHECKS=200 $(GO) test -count=1 -timeout 0 -run 'TestProperties' -v ./consimtest/
+
+# consim hunt with every planted bug in turn: each must be found and shrunk to a file.
+hunt: build
+	for bug in $$(./bin/consim hunt --help | sed -n 's/.*plant these bugs in every generated scenario (\(.*\)).*/\1/p' | tr -d ,); do \
+		./bin/consim hunt --bugs $$bug --seed 1 --shrink-time 5m --out out/hunt-$$bug.yaml; \
+		test $$? -eq 1 || { echo "hunt did not find $$bug"; exit 1; }; \
+	done
 
 clean:
 	rm -rf bin out

@@ -41,4 +41,5 @@ require (
 	golang.org/x/sys v0.47.0 // indirect
 	golang.org/x/term v0.45.0 // indirect
 	golang.org/x/text v0.40.0 // indirect
+	pgregory.net/rapid v1.3.0 // indirect
 )

@@ -148,9 +148,9 @@ func CheckLostWrites(ops []Op) LostWritesReport {
 
 func acknowledged(w *Op) bool { return w.Returned && w.Status == event.StatusOK }
 
-// owed says whether final read r must see w or something after it: w was acknowledged
+// mustSee says whether final read r must see w or something after it: w was acknowledged
 // before r was called.
-func owed(w, r *Op) bool { return acknowledged(w) && w.Return < r.Call }
+func mustSee(w, r *Op) bool { return acknowledged(w) && w.Return < r.Call }
 
 // mayHaveApplied says whether w may have taken effect: acknowledged, or its outcome is
 // unknown.
@@ -180,7 +180,7 @@ func checkPresent(rep *LostWritesReport, r *Op, writes []*Op) {
 		return // its outcome is unknown: it may have taken effect last of all
 	}
 	for _, w := range writes {
-		if w != writer && owed(w, r) && w.Call > writer.Return {
+		if w != writer && mustSee(w, r) && w.Call > writer.Return {
 			rep.Lost = append(rep.Lost, lost(w, r, writer))
 		}
 	}
@@ -202,7 +202,7 @@ func checkMissing(rep *LostWritesReport, r *Op, writes []*Op) {
 		}
 	}
 	for _, w := range writes {
-		if w.Kind != event.OpDelete && owed(w, r) && (writer == nil || w.Call > writer.Return) {
+		if w.Kind != event.OpDelete && mustSee(w, r) && (writer == nil || w.Call > writer.Return) {
 			rep.Lost = append(rep.Lost, lost(w, r, writer))
 		}
 	}

@@ -5,7 +5,7 @@ import (
 	"slices"
 
 	"github.com/consim/consim/event"
-	"github.com/consim/consim/node/serf/filter"
+	"github.com/consim/consim/event/owed"
 )
 
 // UserEventStats judges user-event delivery from a stream: did every event reach every
@@ -60,17 +60,8 @@ func NewPercentiles(xs []float64) *Percentiles {
 	return &Percentiles{P50: rank(0.50), P99: rank(0.99), Max: s[len(s)-1]}
 }
 
-type userEventKey struct {
-	origin, name string
-	ltime        uint64
-}
-
-type firedEvent struct {
-	at       event.Time
-	eligible map[string]bool // up and matching at fire time
-}
-
-// UserEvents computes UserEventStats from a stream.
+// UserEvents computes UserEventStats from a stream. Who is owed what is owed.Ledger's
+// rule, the one the world's liveness phase waits on.
 func UserEvents(run *Run) UserEventStats {
 	events := run.Events
 	var st UserEventStats
@@ -80,19 +71,14 @@ func UserEvents(run *Run) UserEventStats {
 			lastDown[ev.Node] = ev.T
 		}
 	}
-	up := map[string]bool{}
-	var upOrder []string // nodes in first-up order, for deterministic iteration
-	tags := map[string]map[string]string{}
+	ledger := owed.New()
 	starts := map[string]int{}
-	fired := map[userEventKey]*firedEvent{}
-	var order []userEventKey
 	type delivery struct {
-		key   userEventKey
+		key   owed.Key
 		node  string
 		start int
 	}
 	delivered := map[delivery]bool{}
-	owedDelivered := map[userEventKey]map[string]bool{}
 	type stream struct {
 		node, origin string
 		start        int
@@ -102,45 +88,20 @@ func UserEvents(run *Run) UserEventStats {
 	for _, ev := range events {
 		switch ev.Type {
 		case event.NodeUp:
-			if _, seen := up[ev.Node]; !seen {
-				upOrder = append(upOrder, ev.Node)
-			}
-			up[ev.Node] = true
 			starts[ev.Node]++
-			tags[ev.Node] = ev.Tags
-		case event.NodeDown:
-			up[ev.Node] = false
-		case event.TagsSet:
-			if ev.Reason == "" {
-				tags[ev.Node] = ev.Tags
-			}
 		case event.UserEventFired:
 			if ev.Reason != "" {
 				st.Rejected++
-				continue
+			} else {
+				st.Fired++
 			}
-			st.Fired++
-			k := userEventKey{ev.Node, ev.Name, ev.LTime}
-			f := &firedEvent{at: ev.T, eligible: map[string]bool{}}
-			var m *filter.Matcher
-			if ev.Filter != nil {
-				m, _ = filter.Filter{Nodes: ev.Filter.Nodes, Tags: ev.Filter.Tags}.Compile()
-			}
-			for _, n := range upOrder {
-				if up[n] && m.Match(n, tags[n]) {
-					f.eligible[n] = true
-				}
-			}
-			fired[k] = f
-			order = append(order, k)
-			owedDelivered[k] = map[string]bool{}
 		case event.UserEvent:
 			st.Deliveries++
-			k := userEventKey{ev.Origin, ev.Name, ev.LTime}
+			k := owed.Key{Origin: ev.Origin, Name: ev.Name, LTime: ev.LTime}
 			d := delivery{k, ev.Node, starts[ev.Node]}
 			if delivered[d] {
 				st.Duplicates++
-				continue
+				break
 			}
 			delivered[d] = true
 			s := stream{ev.Node, ev.Origin, starts[ev.Node]}
@@ -148,32 +109,21 @@ func UserEvents(run *Run) UserEventStats {
 				st.OutOfOrder++
 			}
 			lastLTime[s] = max(lastLTime[s], ev.LTime)
-			f := fired[k]
-			if f == nil || !f.eligible[ev.Node] {
+			f := ledger.Lookup(k)
+			if f == nil || !f.Eligible[ev.Node] {
 				st.Unexpected++
-				continue
+				break
 			}
-			if !owedDelivered[k][ev.Node] {
-				owedDelivered[k][ev.Node] = true
-				latencies = append(latencies, math.Round((ev.T-f.at).Seconds()*1e6)/1e3)
-				if down, ok := lastDown[ev.Node]; ok && down >= f.at {
+			if !f.Delivered[ev.Node] {
+				latencies = append(latencies, math.Round((ev.T-f.At).Seconds()*1e6)/1e3)
+				if down, ok := lastDown[ev.Node]; ok && down >= f.At {
 					st.LeftLater++
 				}
 			}
 		}
+		ledger.Observe(ev)
 	}
-	for _, k := range order {
-		f := fired[k]
-		for n := range f.eligible {
-			if down, ok := lastDown[n]; ok && down >= f.at {
-				continue // went down meanwhile: not owed
-			}
-			st.ExpectedDeliveries++
-			if !owedDelivered[k][n] {
-				st.Missing++
-			}
-		}
-	}
+	st.ExpectedDeliveries, st.Missing = ledger.Counts()
 	st.LatencyMS = NewPercentiles(latencies)
 	return st
 }

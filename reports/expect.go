@@ -111,6 +111,20 @@ func Evaluate(e *scenarios.Expect, s Summary, verdicts map[string]string) []Expe
 			Detail: fmt.Sprintf("%d failed verdict(s) on running members (%d with no fault active)", ff.Count, ff.Unexplained)}
 		out = append(out, x)
 	}
+	if n := e.UnexplainedFailures; n != nil {
+		ff := s.Membership.FalseFailures
+		x := Expectation{Name: fmt.Sprintf("unexplained_failures: %d", *n), OK: ff.Unexplained <= *n,
+			Detail: fmt.Sprintf("%d failed verdict(s) on running members with no fault active (of %d false failures)", ff.Unexplained, ff.Count)}
+		if ff.Unexplained > 0 {
+			for _, v := range ff.Verdicts {
+				if len(v.Faults) == 0 {
+					x.Detail += "; e.g. " + v.Explanation
+					break
+				}
+			}
+		}
+		out = append(out, x)
+	}
 	if e.FaultsEffective {
 		out = append(out, faultsEffective(s.Faults))
 	}

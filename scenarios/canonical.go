@@ -60,3 +60,7 @@ func yamlNode(v value) *yaml.Node {
 	}
 	return n
 }
+
+// GoString returns the canonical text, so that %#v (rapid's log of a drawn scenario,
+// say) prints a scenario a person can read and paste into a file.
+func (s *Scenario) GoString() string { return "\n" + string(s.Canonical()) }

@@ -27,6 +27,9 @@ type Expect struct {
 	// FalseFailures bounds the false failure verdicts: a member seeing a node failed while
 	// that node was running, unpaused and reachable from it.
 	FalseFailures *int `yaml:"false_failures" json:"false_failures,omitempty"`
+	// UnexplainedFailures bounds the false failure verdicts with no fault in progress or
+	// ended within checker.FalseFailureGrace: on a healthy network, none is expected.
+	UnexplainedFailures *int `yaml:"unexplained_failures" json:"unexplained_failures,omitempty"`
 	// FaultsEffective requires every fault firing to have had an effect (dropped, held,
 	// delayed or duplicated traffic, a crashed or paused node, ...).
 	FaultsEffective bool `yaml:"faults_effective" json:"faults_effective,omitempty"`
@@ -91,6 +94,9 @@ func checkExpect(c *validator, s *Scenario) {
 	}
 	if c.has("expect.false_failures", e.FalseFailures != nil) && e.FalseFailures != nil && *e.FalseFailures < 0 {
 		c.errorf("expect.false_failures", "must be 0 or more, got %d", *e.FalseFailures)
+	}
+	if c.has("expect.unexplained_failures", e.UnexplainedFailures != nil) && e.UnexplainedFailures != nil && *e.UnexplainedFailures < 0 {
+		c.errorf("expect.unexplained_failures", "must be 0 or more, got %d", *e.UnexplainedFailures)
 	}
 	if e.FaultsEffective && len(s.Faults) == 0 {
 		c.errorf("expect.faults_effective", "needs faults, and this scenario has none")

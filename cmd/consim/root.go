@@ -31,7 +31,7 @@ Shell completion (built-in names, flag values): consim completion bash|zsh|fish|
 	root.SetOut(stdout)
 	root.SetErr(stderr)
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return badInput(err) })
-	root.AddCommand(newRunCmd(stdout, stderr), newCheckCmd(stdout), newScenariosCmd(stdout), newValidateCmd(stdout), newSchemaCmd(stdout), newVersionCmd(stdout))
+	root.AddCommand(newRunCmd(stdout, stderr), newHuntCmd(stdout, stderr), newCheckCmd(stdout), newScenariosCmd(stdout), newValidateCmd(stdout), newSchemaCmd(stdout), newVersionCmd(stdout))
 	return root
 }
 

@@ -96,7 +96,7 @@ func runScenario(ctx context.Context, arg string, f runFlags, stdout, stderr io.
 		var he *sim.HarnessError
 		if errors.As(err, &he) && res != nil && len(res.Stream) > 0 {
 			partial := map[string][]byte{"events.partial.jsonl": res.Stream}
-			if werr := writeFiles(dir, partial); werr == nil && removeStale(dir, partial) == nil {
+			if werr := writeFiles(dir, partial); werr == nil {
 				err = fmt.Errorf("%w\nthe stream up to the failure is in %s", err, filepath.Join(dir, "events.partial.jsonl"))
 			}
 		}
@@ -118,9 +118,6 @@ func runScenario(ctx context.Context, arg string, f runFlags, stdout, stderr io.
 		files["linearizability-"+mode+".html"] = b.Bytes()
 	}
 	if err := writeFiles(dir, files); err != nil {
-		return err
-	}
-	if err := removeStale(dir, files); err != nil {
 		return err
 	}
 	if f.format == "json" {

@@ -96,6 +96,14 @@ func TestUsageErrors(t *testing.T) {
 		{[]string{"run", "testdata/small.yaml", "--format", "xml"}, []string{`--format "xml"`, "text or json"}},
 		{[]string{"run", "no-such-scenario", "--format", "xml"}, []string{`--format "xml"`}},
 		{[]string{"run", "testdata/small.yaml", "--wall-timeout", "soon"}, []string{"--wall-timeout"}},
+		{[]string{"hunt", "--checks", "0"}, []string{"--checks 0: want 1 or more"}},
+		{[]string{"hunt", "--parallel", "0"}, []string{"--parallel 0: want 1 or more"}},
+		{[]string{"hunt", "--bugs", "no-such-bug"}, []string{`--bugs: unknown bug "no-such-bug"`, scenarios.BugStaleAsConsistent}},
+		{[]string{"hunt", "--faults", "crash,flood"}, []string{`--faults: unknown fault kind "flood"`, "isolate-leader"}},
+		{[]string{"hunt", "--servers", "three"}, []string{`--servers "three": want a number (5) or a range (3-7)`}},
+		{[]string{"hunt", "--servers", "9-3"}, []string{"--servers: servers 9 to 3"}},
+		{[]string{"hunt", "--max-duration", "5s"}, []string{"--max-duration: max duration 5s"}},
+		{[]string{"hunt", "extra"}, []string{"hunt: want 0 arguments, got 1"}},
 	} {
 		cmd := "consim " + strings.Join(tc.args, " ")
 		r := consim(tc.args...)

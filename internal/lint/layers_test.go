@@ -41,15 +41,18 @@ func TestLayers(t *testing.T) {
 	root := moduleRoot(t)
 	mayUse := map[string][]string{ // package -> the consim packages it may depend on
 		"event":            {},
+		"event/owed":       {"event", "node/serf/filter"},
 		"netmodel":         {},
 		"diskmodel":        {},
 		"node/serf/filter": {},
 		"node/kv":          {},
 		"node/serf":        {"node/serf/filter"},
 		"node":             {"node/kv", "node/serf", "node/serf/filter"},
-		"checker":          {"event", "node/serf/filter"},
+		"checker":          {"event", "event/owed", "node/serf/filter"},
 		"scenarios":        {"node/serf/filter"},
-		"reports":          {"checker", "event", "scenarios", "node/serf/filter"},
+		"reports":          {"checker", "event", "event/owed", "scenarios", "node/serf/filter"},
+		"scenarios/gen":    {"scenarios", "node/serf/filter"},
+		"consimtest":       {"sim", "sim/runspec", "scenarios", "scenarios/gen", "checker", "reports", "event", "event/owed", "node/serf/filter"},
 	}
 	for pkg, allowed := range mayUse {
 		for _, d := range ours(deps(t, root, "./"+pkg)) {
@@ -63,7 +66,7 @@ func TestLayers(t *testing.T) {
 	guest := deps(t, root, "./cmd/simworld", "GOOS=wasip1", "GOARCH=wasm")
 	for _, d := range guest {
 		rel, _ := strings.CutPrefix(d, module+"/")
-		for _, host := range []string{"checker", "reports", "sim", "cmd/consim", "github.com/spf13/cobra", "github.com/tetratelabs/wazero", "go.yaml.in/yaml/v3", "gopkg.in/yaml.v3"} {
+		for _, host := range []string{"checker", "reports", "sim", "consimtest", "cmd/consim", "scenarios/gen", "pgregory.net/rapid", "github.com/spf13/cobra", "github.com/tetratelabs/wazero", "go.yaml.in/yaml/v3", "gopkg.in/yaml.v3"} {
 			if rel == host || strings.HasPrefix(rel, host+"/") && host != "sim" {
 				t.Errorf("the guest (cmd/simworld for wasip1) links %s, which is host-side", d)
 			}

@@ -222,6 +222,7 @@ func refine(root *jsonschema.Schema) error {
 			prop("max_elections", minimum(1)),
 			prop("lost_writes", minimum(0)),
 			prop("false_failures", minimum(0)),
+			prop("unexplained_failures", minimum(0)),
 		},
 	}
 	// The root is Scenario itself (ExpandedStruct); the others are definitions.

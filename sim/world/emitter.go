@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/consim/consim/event"
+	"github.com/consim/consim/event/owed"
 )
 
 // emitter writes the event stream. Every event is stamped with virtual time since the
@@ -19,6 +20,9 @@ type emitter struct {
 	w     io.Writer
 	start time.Time
 	count int
+	// owed follows the user events owed to members as the stream is written: the
+	// liveness phase waits until none is missing.
+	owed owed.Ledger
 }
 
 func newEmitter(w io.Writer) *emitter {
@@ -39,6 +43,15 @@ func (e *emitter) emit(ev event.Event) {
 	}
 	e.w.Write(append(b, '\n'))
 	e.count++
+	e.owed.Observe(ev)
+}
+
+// undelivered is how many owed user-event deliveries have not been made yet.
+func (e *emitter) undelivered() int {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	_, missing := e.owed.Counts()
+	return missing
 }
 
 // sink is where events go: the stream, or one agent's voice in it.

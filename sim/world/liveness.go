@@ -52,8 +52,12 @@ func (w *World) liveness() bool {
 }
 
 // converged reports whether the running cluster has one leader that every running
-// server follows, and every running agent sees every running agent alive. While a node
-// is still starting or stopping in the background (lifecycle.go), it has not.
+// server follows, every running agent sees every running agent alive, and every user
+// event owed to a member (event/owed) has been delivered: gossip delivers an event at
+// most a few retransmissions deep, and a member those miss gets it from anti-entropy
+// (push-pull), up to an interval later, which a run must wait for before judging
+// delivery. While a node is still starting or stopping in the background (lifecycle.go),
+// it has not converged.
 func (w *World) converged() bool {
 	for _, n := range w.nodes {
 		if n.starting || n.stopping > 0 || len(n.afterStop) > 0 {
@@ -68,6 +72,9 @@ func (w *World) converged() bool {
 		if addr, _ := n.agent.Raft().LeaderWithID(); addr != raft.ServerAddress(lead.raftAddr()) {
 			return false
 		}
+	}
+	if w.emit.undelivered() > 0 {
+		return false
 	}
 	up := w.running(anyNode)
 	for _, n := range up {

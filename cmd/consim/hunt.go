@@ -1,0 +1,186 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/consim/consim/consimtest"
+	"github.com/consim/consim/scenarios"
+	"github.com/consim/consim/scenarios/gen"
+	"github.com/consim/consim/sim"
+)
+
+type huntFlags struct {
+	bugs, faults      []string
+	servers           string
+	checks, parallel  int
+	seed              seedFlag
+	budget, shrink    time.Duration
+	maxDuration, wall time.Duration
+	out               string
+}
+
+func newHuntCmd(stdout, stderr io.Writer) *cobra.Command {
+	var f huntFlags
+	cmd := &cobra.Command{
+		Use:   "hunt",
+		Short: "Search generated scenarios for a property that fails, and shrink the failure to a small scenario file",
+		Long: `Run generated scenarios (a cluster shape, a workload, user events and a fault schedule
+drawn from every fault kind) and check the properties every correct run has: consistent
+reads linearizable, no acknowledged write lost, every user event delivered once to every
+member owed it, no false failure with no fault in progress, and the cluster converging
+once every fault is healed. The search is pgregory.net/rapid's.
+
+On the first failure, the scenario is shrunk (fewer and shorter faults, fewer nodes and
+keys, a lower rate, a shorter run) while it still fails, written to --out with its seed,
+and replayed once from that file to prove it fails on its own: consim run FILE replays it,
+byte for byte. Progress goes to stderr, a line per run.
+
+Exit codes as consim run: 0 every check held, 1 a property failed (the file says how),
+2 bad flags, 3 a run the harness could not complete (the file reproduces that too).`,
+		Example: `  consim hunt --checks 50
+  consim hunt --bugs stale-as-consistent --parallel 2
+  consim hunt --faults crash,pause,isolate-leader --servers 3-5 --time 10m`,
+		Args: exactArgs(0),
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return hunt(cmd.Context(), f, stdout, stderr)
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringSliceVar(&f.bugs, "bugs", nil, "plant these bugs in every generated scenario ("+strings.Join(scenarios.Bugs, ", ")+")")
+	fl.StringSliceVar(&f.faults, "faults", nil, "draw faults of these kinds only ("+strings.Join(gen.Kinds, ", ")+"; default all)")
+	fl.StringVar(&f.servers, "servers", "3-7", "servers per scenario: N, or MIN-MAX")
+	fl.IntVar(&f.checks, "checks", 100, "generated scenarios to run at most")
+	fl.IntVar(&f.parallel, "parallel", 1, "workers searching at once (each uses about one core)")
+	fl.Var(&f.seed, "seed", "rapid's seed: the same seed (with --parallel 1) draws the same scenarios (default: a new one)")
+	fl.DurationVar(&f.budget, "time", 0, "stop starting new scenarios after this much wall time (default: no limit)")
+	fl.DurationVar(&f.shrink, "shrink-time", 20*time.Minute, "wall time allowed for shrinking a failure")
+	fl.DurationVar(&f.maxDuration, "max-duration", 40*time.Second, "longest virtual duration of a generated scenario")
+	fl.DurationVar(&f.wall, "wall-timeout", sim.DefaultWallTimeout, "stop a run that takes longer than this in wall time (a harness failure)")
+	fl.StringVar(&f.out, "out", "out/hunt.yaml", "where to write the shrunk failing scenario")
+	cmd.RegisterFlagCompletionFunc("bugs", fixedCompletion(scenarios.Bugs))
+	cmd.RegisterFlagCompletionFunc("faults", fixedCompletion(gen.Kinds))
+	return cmd
+}
+
+// fixedCompletion completes a flag from a fixed list.
+func fixedCompletion(list []string) func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
+	return func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
+		return list, cobra.ShellCompDirectiveNoFileComp
+	}
+}
+
+// options turns the flags into the hunt's options, or says which flag is wrong and what
+// is allowed.
+func (f huntFlags) options() (consimtest.HuntOptions, error) {
+	o := consimtest.HuntOptions{Checks: f.checks, Parallel: f.parallel, Seed: uint64(f.seed), File: f.out,
+		ShrinkTime: f.shrink, WallTimeout: f.wall,
+		Gen: gen.Options{Bugs: f.bugs, Kinds: f.faults, MaxDuration: f.maxDuration}}
+	switch {
+	case f.checks < 1:
+		return o, fmt.Errorf("--checks %d: want 1 or more", f.checks)
+	case f.parallel < 1:
+		return o, fmt.Errorf("--parallel %d: want 1 or more", f.parallel)
+	case f.budget < 0:
+		return o, fmt.Errorf("--time %s: want a positive duration", f.budget)
+	case f.shrink <= 0:
+		return o, fmt.Errorf("--shrink-time %s: want a positive duration", f.shrink)
+	case f.wall <= 0:
+		return o, fmt.Errorf("--wall-timeout %s: want a positive duration", f.wall)
+	case f.out == "":
+		return o, errors.New("--out: want a file name")
+	}
+	lo, hi, ok := strings.Cut(f.servers, "-")
+	if !ok {
+		hi = lo
+	}
+	min, err1 := strconv.Atoi(lo)
+	max, err2 := strconv.Atoi(hi)
+	if err1 != nil || err2 != nil {
+		return o, fmt.Errorf("--servers %q: want a number (5) or a range (3-7)", f.servers)
+	}
+	o.Gen.MinServers, o.Gen.MaxServers = min, max
+	if err := o.Gen.Check(); err != nil {
+		return o, fmt.Errorf("%w", flagOf(err))
+	}
+	return o, nil
+}
+
+// flagOf names the flag behind a generator option's error.
+func flagOf(err error) error {
+	msg := err.Error()
+	for _, p := range []struct{ prefix, flag string }{
+		{"unknown bug", "--bugs"}, {"unknown fault kind", "--faults"}, {"servers", "--servers"}, {"max duration", "--max-duration"},
+	} {
+		if strings.HasPrefix(msg, p.prefix) {
+			return fmt.Errorf("%s: %s", p.flag, msg)
+		}
+	}
+	return err
+}
+
+func hunt(ctx context.Context, f huntFlags, stdout, stderr io.Writer) error {
+	o, err := f.options()
+	if err != nil {
+		return badInput(err)
+	}
+	start := time.Now()
+	if f.budget > 0 {
+		o.Deadline = start.Add(f.budget)
+	}
+	var mu sync.Mutex
+	n := 0
+	o.OnRun = func(res *consimtest.Result, held bool) {
+		mu.Lock()
+		defer mu.Unlock()
+		n++
+		verdict := "held"
+		if !held {
+			verdict = "FAILED"
+		}
+		what := "the harness could not complete the run"
+		if res != nil {
+			sc := res.Scenario
+			what = fmt.Sprintf("%d servers, %d clients, %d fault(s), %s, seed %d", sc.Cluster.Servers, sc.Cluster.Clients, len(sc.Faults), sc.Duration, sc.Seed)
+		}
+		fmt.Fprintf(stderr, "consim hunt: run %d (%.0f s): %s: %s\n", n, time.Since(start).Seconds(), verdict, what)
+	}
+	found, err := consimtest.Hunt(ctx, o)
+	if err != nil {
+		return err
+	}
+	wall := time.Since(start)
+	if found == nil {
+		fmt.Fprintf(stdout, "hunt       every property held on %d generated scenario(s) in %.0f s\n", n, wall.Seconds())
+		return nil
+	}
+	fmt.Fprintf(stdout, "hunt       a property failed at check %d; shrunk in %d run(s), %.0f s in all\n", found.Checks, found.Runs, wall.Seconds())
+	fmt.Fprintf(stdout, "failure    %s\n", strings.ReplaceAll(strings.TrimSpace(found.Message), "\n", "\n           "))
+	if r := found.Replay; r != nil {
+		sc := r.Scenario
+		fmt.Fprintf(stdout, "shrunk to  %d fault(s), %d servers, %d clients, %d workload clients, %s\n", len(sc.Faults), sc.Cluster.Servers, sc.Cluster.Clients, workloadClients(sc), sc.Duration)
+	}
+	fmt.Fprintf(stdout, "file       %s\nreproduce  consim run %s\n", found.File, found.File)
+	switch {
+	case found.ReplayErr != nil:
+		return &exitError{code: exitHarness, err: fmt.Errorf("the shrunk scenario's run did not complete: %w\nreproduce: consim run %s", found.ReplayErr, found.File)}
+	case len(found.Replay.Failed()) == 0:
+		return &exitError{code: exitHarness, err: fmt.Errorf("the shrunk scenario in %s passed when replayed from the file: the failure did not replay (please report it)", found.File)}
+	}
+	return &exitError{code: exitExpected, err: fmt.Errorf("%w", found.Replay.Err())}
+}
+
+func workloadClients(sc *scenarios.Scenario) int {
+	if sc.Workload == nil {
+		return 0
+	}
+	return sc.Workload.Clients
+}

@@ -1,0 +1,241 @@
+package consimtest
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"pgregory.net/rapid"
+
+	"github.com/consim/consim/scenarios/gen"
+)
+
+// HuntOptions configure Hunt.
+type HuntOptions struct {
+	// Gen restricts the generated scenarios.
+	Gen gen.Options
+	// Checks is how many generated scenarios to run at most; 0 means 100.
+	Checks int
+	// Seed is rapid's base seed: the same seed draws the same scenarios. 0 draws one.
+	Seed uint64
+	// Parallel is how many workers search at once, each on its own seed (Seed + i);
+	// 0 means 1. Once one finds a failure the others stop, and it shrinks alone.
+	Parallel int
+	// File is where the shrunk failing scenario is written (PropertyOptions.File).
+	File string
+	// ShrinkTime bounds the time spent shrinking a failure; 0 means 20 minutes.
+	ShrinkTime time.Duration
+	// WallTimeout bounds each run (Options.WallTimeout).
+	WallTimeout time.Duration
+	// Deadline, when set, ends the search: no new scenario starts after it (a failure
+	// found before it is still shrunk).
+	Deadline time.Time
+	// OnRun is called after every run (PropertyOptions.OnRun), from the workers.
+	OnRun func(res *Result, held bool)
+}
+
+// Finding is the failure Hunt found, shrunk.
+type Finding struct {
+	// File holds the smallest failing scenario, seed included.
+	File string
+	// Message is why its run failed: the failed expectations, or the harness error.
+	Message string
+	// Checks is how many generated scenarios had run when the first failure was found
+	// (across workers); Runs counts every run, shrinking's too.
+	Checks, Runs int
+	// Seed is the base seed of the worker that found it: with Parallel 1 and this seed,
+	// the hunt draws the same scenarios again.
+	Seed uint64
+	// Replay is the run of File as loaded from it, which Hunt makes to prove the file
+	// replays the failure: nil when that run was a harness failure (ReplayErr).
+	Replay    *Result
+	ReplayErr error
+}
+
+// Hunt runs the properties (Property) over up to o.Checks generated scenarios and, on
+// the first failure, shrinks it and writes it to o.File. It returns nil, nil when every
+// check held. It is what `consim hunt` runs, for programs that are not a go test: it sets
+// rapid's command-line flags (checks, seed, shrink time, no fail file) for its own use,
+// so do not call it while rapid runs other checks in the same process.
+func Hunt(ctx context.Context, o HuntOptions) (*Finding, error) {
+	if err := o.Gen.Check(); err != nil {
+		return nil, fmt.Errorf("consimtest: hunt: %w", err)
+	}
+	if o.File == "" {
+		return nil, errors.New("consimtest: hunt: no file for the failing scenario")
+	}
+	checks, workers := o.Checks, max(o.Parallel, 1)
+	if checks == 0 {
+		checks = 100
+	}
+	if checks < 1 {
+		return nil, fmt.Errorf("consimtest: hunt: checks %d: want 1 or more", checks)
+	}
+	workers = min(workers, checks)
+	shrink := o.ShrinkTime
+	if shrink == 0 {
+		shrink = 20 * time.Minute
+	}
+	if err := rapidFlags(map[string]string{
+		"rapid.checks": strconv.Itoa((checks + workers - 1) / workers), "rapid.nofailfile": "true",
+		"rapid.shrinktime": shrink.String(),
+	}); err != nil {
+		return nil, err
+	}
+	var (
+		claimed       bool // a worker found a failure
+		checksRun     atomic.Int64
+		runs          atomic.Int64
+		mu            sync.Mutex
+		found         *Finding
+		foundAtChecks int
+		wg            sync.WaitGroup
+	)
+	for i := range workers {
+		seed := uint64(0)
+		if o.Seed != 0 {
+			seed = o.Seed + uint64(i)
+		}
+		if err := rapidFlags(map[string]string{"rapid.seed": strconv.FormatUint(seed, 10)}); err != nil {
+			return nil, err
+		}
+		started := make(chan struct{})
+		var once sync.Once
+		tb := &huntTB{name: fmt.Sprintf("hunt-%d", i)}
+		failing := false // this worker's: it found the hunt's failure and shrinks it
+		skip := func() bool {
+			mu.Lock()
+			defer mu.Unlock()
+			return !failing && (claimed || !o.Deadline.IsZero() && time.Now().After(o.Deadline))
+		}
+		prop := Property(PropertyOptions{Gen: o.Gen, File: o.File, WallTimeout: o.WallTimeout, skip: skip,
+			OnRun: func(res *Result, held bool) {
+				runs.Add(1)
+				mu.Lock()
+				if !held && !claimed {
+					claimed = true
+					// The first failure of the hunt: this worker shrinks it, the others stop.
+					failing = true
+					foundAtChecks = int(checksRun.Load()) + 1
+				}
+				shrinking := failing
+				mu.Unlock()
+				if !shrinking {
+					checksRun.Add(1)
+				}
+				if o.OnRun != nil {
+					o.OnRun(res, held)
+				}
+			}})
+		wg.Go(func() {
+			rapid.Check(tb, func(t *rapid.T) {
+				once.Do(func() { close(started) })
+				prop(t)
+			})
+			once.Do(func() { close(started) })
+			mu.Lock()
+			defer mu.Unlock()
+			if failing && found == nil {
+				found = &Finding{File: o.File, Message: tb.failure(), Seed: seed}
+			}
+		})
+		// rapid reads its seed flag when a check starts: the next worker's seed may be set
+		// once this one has begun.
+		select {
+		case <-started:
+		case <-ctx.Done():
+		}
+	}
+	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("consimtest: hunt: %w", err)
+	}
+	if found == nil {
+		return nil, nil
+	}
+	found.Checks, found.Runs = foundAtChecks, int(runs.Load())
+	// The file is what a user shares: prove it replays the failure on its own.
+	sc, err := Load(o.File)
+	if err != nil {
+		return found, fmt.Errorf("consimtest: hunt: the failing scenario it wrote does not load: %w", err)
+	}
+	found.Replay, found.ReplayErr = Run(ctx, sc, Options{WallTimeout: o.WallTimeout})
+	return found, nil
+}
+
+// rapidFlags sets rapid's flags, which it reads from the process's flag set; outside a
+// test binary the testing flags rapid consults (-test.short) are registered first.
+func rapidFlags(values map[string]string) error {
+	if flag.Lookup("test.short") == nil {
+		testing.Init()
+	}
+	if !flag.Parsed() {
+		flag.CommandLine.Parse(nil)
+	}
+	for k, v := range values {
+		if err := flag.Set(k, v); err != nil {
+			return fmt.Errorf("consimtest: hunt: set -%s: %w", k, err)
+		}
+	}
+	return nil
+}
+
+// huntTB is the rapid.TB of a hunt worker: it keeps what the property said when it
+// failed instead of failing a test.
+type huntTB struct {
+	name   string
+	mu     sync.Mutex
+	failed bool
+	errs   []string
+}
+
+func (t *huntTB) Helper()                         {}
+func (t *huntTB) Name() string                    { return t.name }
+func (t *huntTB) Logf(format string, args ...any) {}
+func (t *huntTB) Log(args ...any)                 {}
+func (t *huntTB) Skipf(format string, args ...any) {
+	t.Errorf(format, args...)
+}
+func (t *huntTB) Skip(args ...any) { t.Error(args...) }
+func (t *huntTB) SkipNow()         { t.Fail() }
+func (t *huntTB) Errorf(format string, args ...any) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.failed = true
+	t.errs = append(t.errs, fmt.Sprintf(format, args...))
+}
+func (t *huntTB) Error(args ...any)                 { t.Errorf("%s", fmt.Sprint(args...)) }
+func (t *huntTB) Fatalf(format string, args ...any) { t.Errorf(format, args...) }
+func (t *huntTB) Fatal(args ...any)                 { t.Error(args...) }
+func (t *huntTB) FailNow()                          { t.Fail() }
+func (t *huntTB) Fail() {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.failed = true
+}
+func (t *huntTB) Failed() bool {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.failed
+}
+
+// failure is the property's own message from rapid's report, without rapid's advice on
+// rerunning a go test (a hunt replays with the file instead).
+func (t *huntTB) failure() string {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	for _, e := range t.errs {
+		if _, msg, ok := strings.Cut(e, "tests: "); ok && strings.HasPrefix(e, "[rapid] ") {
+			msg, _, _ = strings.Cut(msg, "\nTo reproduce, specify")
+			return msg
+		}
+	}
+	return strings.Join(t.errs, "\n")
+}

@@ -1,0 +1,92 @@
+package consimtest
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	"pgregory.net/rapid"
+
+	"github.com/consim/consim/scenarios"
+	"github.com/consim/consim/scenarios/gen"
+)
+
+// PropertyOptions configure Property.
+type PropertyOptions struct {
+	// Gen restricts the generated scenarios (bugs to plant, fault kinds, cluster shape).
+	Gen gen.Options
+	// File is where a failing scenario is written, as a scenario file with its seed that
+	// `consim run FILE` replays to the same failure, byte for byte. rapid runs the
+	// property again on every smaller scenario it tries while shrinking and once more on
+	// the smallest, so the file left holds the smallest failing scenario. Required.
+	File string
+	// WallTimeout bounds each run in wall time (Options.WallTimeout).
+	WallTimeout time.Duration
+	// OnRun, when set, is called after every run with its result (nil when the harness
+	// failed) and whether the property held. It may be called from several goroutines.
+	OnRun func(res *Result, held bool)
+	// skip, when set and true, makes the check skip its run: Hunt's other workers stop
+	// so once one has found a failure.
+	skip func() bool
+}
+
+// Property returns a rapid property over gen.Scenario(o.Gen): each check runs one
+// generated scenario and holds when every expectation the generator wrote (gen.Expect:
+// consistent reads linearizable, no acknowledged write lost, user events delivered once
+// to every member owed them, no false failure with no fault in progress; and the
+// liveness phase converging) holds. A run the harness could not complete (the world hung
+// or crashed) fails it too: that is a finding as well. An expectation the checker could
+// not decide is a checker limit, not a failure: it is logged and the check holds.
+//
+//	rapid.Check(t, consimtest.Property(consimtest.PropertyOptions{File: "testdata/failing.yaml"}))
+func Property(o PropertyOptions) func(*rapid.T) {
+	if o.File == "" {
+		panic("consimtest: PropertyOptions.File is required")
+	}
+	g := gen.Scenario(o.Gen)
+	return func(t *rapid.T) {
+		sc := g.Draw(t, "scenario")
+		if o.skip != nil && o.skip() {
+			t.Skip("another worker found a failure")
+		}
+		res, err := Run(context.Background(), sc, Options{WallTimeout: o.WallTimeout})
+		if err != nil {
+			if o.OnRun != nil {
+				o.OnRun(nil, false)
+			}
+			t.Fatalf("%v\n%s", err, o.writeFailing(sc))
+		}
+		held := len(res.Failed()) == 0
+		if o.OnRun != nil {
+			o.OnRun(res, held)
+		}
+		if !held {
+			t.Fatalf("%s\n%s", res.failures(), o.writeFailing(res.Scenario))
+		}
+		if err := res.Err(); err != nil {
+			t.Logf("a checker limit, not a failure: %v", err)
+		}
+	}
+}
+
+// writeFailing writes sc to file and says how to replay it. A hunt worker that did not
+// find the hunt's failure leaves the file to the one that shrinks it.
+func (o PropertyOptions) writeFailing(sc *scenarios.Scenario) string {
+	if o.skip != nil && o.skip() {
+		return "(another worker's failure is being shrunk)"
+	}
+	file := o.File
+	if err := os.MkdirAll(filepath.Dir(file), 0o755); err != nil {
+		return fmt.Sprintf("(could not write the failing scenario: %v)", err)
+	}
+	tmp := file + ".tmp"
+	if err := os.WriteFile(tmp, sc.Canonical(), 0o644); err != nil {
+		return fmt.Sprintf("(could not write the failing scenario: %v)", err)
+	}
+	if err := os.Rename(tmp, file); err != nil {
+		return fmt.Sprintf("(could not write the failing scenario: %v)", err)
+	}
+	return "the failing scenario is in " + file + "; replay it with: consim run " + file
+}

@@ -1,0 +1,131 @@
+// Package owed follows, event by event, which user events each member is owed: the rule
+// the user-event checker judges delivery by and the rule the world's liveness phase waits
+// on, written once so that the two cannot disagree.
+//
+// A member is owed an event when it was up at the moment the event was fired, its tags
+// then matched the event's filter, and it has stayed up since: a member that went down
+// meanwhile may or may not have had it, and is not counted either way.
+package owed
+
+import (
+	"github.com/consim/consim/event"
+	"github.com/consim/consim/node/serf/filter"
+)
+
+// Key names one user event: its origin, name and Lamport time.
+type Key struct {
+	Origin, Name string
+	LTime        uint64
+}
+
+// Fired is one fired event and who it is owed to.
+type Fired struct {
+	Key Key
+	At  event.Time
+	// Eligible are the members up and matching the filter when it was fired.
+	Eligible map[string]bool
+	// Delivered are the eligible members that delivered it at least once since.
+	Delivered map[string]bool
+	// Gone are the eligible members that went down after it was fired: no longer owed.
+	Gone map[string]bool
+}
+
+// Owes reports whether the event is owed to member n: eligible and up ever since.
+func (f *Fired) Owes(n string) bool { return f.Eligible[n] && !f.Gone[n] }
+
+// Ledger reads a stream and keeps, for every fired event, who it is owed to and who has
+// delivered it. The zero value is an empty ledger.
+//
+// The world keeps one as it writes the stream, so until an event fires the ledger makes
+// no map: making one draws from the Go runtime's random source, which raft's election
+// timeouts share, and a ledger would otherwise change every run of the world.
+type Ledger struct {
+	members []member // in first-up order, for a deterministic iteration
+	fired   map[Key]*Fired
+	order   []*Fired
+}
+
+type member struct {
+	name string
+	up   bool
+	tags map[string]string
+}
+
+// New returns an empty ledger.
+func New() *Ledger { return &Ledger{} }
+
+func (l *Ledger) member(name string) *member {
+	for i := range l.members {
+		if l.members[i].name == name {
+			return &l.members[i]
+		}
+	}
+	l.members = append(l.members, member{name: name})
+	return &l.members[len(l.members)-1]
+}
+
+// Observe takes the next event of the stream.
+func (l *Ledger) Observe(ev event.Event) {
+	switch ev.Type {
+	case event.NodeUp:
+		m := l.member(ev.Node)
+		m.up, m.tags = true, ev.Tags
+	case event.NodeDown:
+		l.member(ev.Node).up = false
+		for _, f := range l.order {
+			if f.Eligible[ev.Node] {
+				f.Gone[ev.Node] = true
+			}
+		}
+	case event.TagsSet:
+		if ev.Reason == "" {
+			l.member(ev.Node).tags = ev.Tags
+		}
+	case event.UserEventFired:
+		if ev.Reason != "" {
+			return // refused by its origin: nothing was sent
+		}
+		f := &Fired{Key: Key{ev.Node, ev.Name, ev.LTime}, At: ev.T,
+			Eligible: map[string]bool{}, Delivered: map[string]bool{}, Gone: map[string]bool{}}
+		var m *filter.Matcher
+		if ev.Filter != nil {
+			m, _ = filter.Filter{Nodes: ev.Filter.Nodes, Tags: ev.Filter.Tags}.Compile()
+		}
+		for _, n := range l.members {
+			if n.up && m.Match(n.name, n.tags) {
+				f.Eligible[n.name] = true
+			}
+		}
+		if l.fired == nil {
+			l.fired = map[Key]*Fired{}
+		}
+		l.fired[f.Key] = f
+		l.order = append(l.order, f)
+	case event.UserEvent:
+		if f := l.Lookup(Key{ev.Origin, ev.Name, ev.LTime}); f != nil && f.Eligible[ev.Node] {
+			f.Delivered[ev.Node] = true
+		}
+	}
+}
+
+// Fired returns the fired events in firing order.
+func (l *Ledger) Fired() []*Fired { return l.order }
+
+// Lookup returns the fired event k, or nil.
+func (l *Ledger) Lookup(k Key) *Fired { return l.fired[k] }
+
+// Counts returns how many (event, member) deliveries are owed now and how many of
+// those have not been made.
+func (l *Ledger) Counts() (owed, missing int) {
+	for _, f := range l.order {
+		for n := range f.Eligible {
+			if f.Owes(n) {
+				owed++
+				if !f.Delivered[n] {
+					missing++
+				}
+			}
+		}
+	}
+	return owed, missing
+}

@@ -1,0 +1,45 @@
+package owed
+
+import (
+	"testing"
+
+	"github.com/consim/consim/event"
+)
+
+// Who is owed an event: the members up and matching its filter when it fired, as long as
+// they stay up; a late joiner, a filtered-out member and one that went down are not.
+func TestLedgerOwes(t *testing.T) {
+	up := func(n, role string) event.Event {
+		return event.Event{Type: event.NodeUp, Node: n, Tags: map[string]string{"role": role}}
+	}
+	l := New()
+	for _, ev := range []event.Event{
+		up("server-1", "server"), up("server-2", "server"), up("client-1", "client"),
+		{Type: event.UserEventFired, Node: "server-1", Name: "deploy", LTime: 1},
+		{Type: event.UserEventFired, Node: "server-1", Name: "db", LTime: 2, Filter: &event.Filter{Tags: map[string]string{"role": "server"}}},
+		{Type: event.UserEventFired, Node: "server-1", Name: "refused", LTime: 3, Reason: "too big"},
+		up("client-2", "client"), // joined after: owed nothing
+		{Type: event.UserEvent, Node: "server-1", Origin: "server-1", Name: "deploy", LTime: 1},
+		{Type: event.UserEvent, Node: "client-2", Origin: "server-1", Name: "deploy", LTime: 1}, // not owed: no count
+		{Type: event.UserEvent, Node: "server-2", Origin: "server-1", Name: "db", LTime: 2},
+	} {
+		l.Observe(ev)
+	}
+	// deploy: server-1, server-2, client-1 (server-1 delivered); db: server-1, server-2
+	// (server-2 delivered).
+	if owed, missing := l.Counts(); owed != 5 || missing != 3 {
+		t.Fatalf("owed %d, missing %d; want 5 and 3", owed, missing)
+	}
+	l.Observe(event.Event{Type: event.NodeDown, Node: "client-1"})
+	if owed, missing := l.Counts(); owed != 4 || missing != 2 {
+		t.Fatalf("after client-1 went down: owed %d, missing %d; want 4 and 2", owed, missing)
+	}
+	l.Observe(event.Event{Type: event.UserEvent, Node: "server-2", Origin: "server-1", Name: "deploy", LTime: 1})
+	l.Observe(event.Event{Type: event.UserEvent, Node: "server-1", Origin: "server-1", Name: "db", LTime: 2})
+	if owed, missing := l.Counts(); owed != 4 || missing != 0 {
+		t.Fatalf("after the last deliveries: owed %d, missing %d; want 4 and 0", owed, missing)
+	}
+	if f := l.Lookup(Key{"server-1", "db", 2}); f == nil || f.Eligible["client-2"] || f.Eligible["client-1"] {
+		t.Errorf("db's eligible members: %v", f)
+	}
+}
