@@ -4,7 +4,10 @@
 //
 // A member is owed an event when it was up at the moment the event was fired, its tags
 // then matched the event's filter, and it has stayed up since: a member that went down
-// meanwhile may or may not have had it, and is not counted either way.
+// meanwhile may or may not have had it, and is not counted either way. A member whose join
+// was still under way when the event fired is not owed it once that join completes: Serf
+// ignores every event the cluster had seen before a join's push-pull (unless it replays),
+// and whether this one had reached the member it joined through is a race.
 package owed
 
 import (
@@ -28,10 +31,14 @@ type Fired struct {
 	Delivered map[string]bool
 	// Gone are the eligible members that went down after it was fired: no longer owed.
 	Gone map[string]bool
+	// joining are the eligible members whose join was under way when it was fired;
+	// Excused those of them whose join has completed since: no longer owed.
+	joining, Excused map[string]bool
 }
 
-// Owes reports whether the event is owed to member n: eligible and up ever since.
-func (f *Fired) Owes(n string) bool { return f.Eligible[n] && !f.Gone[n] }
+// Owes reports whether the event is owed to member n: eligible, up ever since, and not
+// excused by a join in progress.
+func (f *Fired) Owes(n string) bool { return f.Eligible[n] && !f.Gone[n] && !f.Excused[n] }
 
 // Ledger reads a stream and keeps, for every fired event, who it is owed to and who has
 // delivered it. The zero value is an empty ledger.
@@ -49,6 +56,10 @@ type member struct {
 	name string
 	up   bool
 	tags map[string]string
+	// joined: a join has completed since the member last came up (the first server, which
+	// the others join, never joins anyone and so never stops joining; it is not excused
+	// from anything, since nothing completes).
+	joined bool
 }
 
 // New returns an empty ledger.
@@ -69,7 +80,18 @@ func (l *Ledger) Observe(ev event.Event) {
 	switch ev.Type {
 	case event.NodeUp:
 		m := l.member(ev.Node)
-		m.up, m.tags = true, ev.Tags
+		m.up, m.tags, m.joined = true, ev.Tags, false
+	case event.Join:
+		if ev.Reason != "" {
+			return // no push-pull completed: nothing was ignored
+		}
+		l.member(ev.Node).joined = true
+		for _, f := range l.order {
+			if f.joining[ev.Node] {
+				f.Excused[ev.Node] = true
+				delete(f.joining, ev.Node)
+			}
+		}
 	case event.NodeDown:
 		l.member(ev.Node).up = false
 		for _, f := range l.order {
@@ -86,7 +108,8 @@ func (l *Ledger) Observe(ev event.Event) {
 			return // refused by its origin: nothing was sent
 		}
 		f := &Fired{Key: Key{ev.Node, ev.Name, ev.LTime}, At: ev.T,
-			Eligible: map[string]bool{}, Delivered: map[string]bool{}, Gone: map[string]bool{}}
+			Eligible: map[string]bool{}, Delivered: map[string]bool{}, Gone: map[string]bool{},
+			joining: map[string]bool{}, Excused: map[string]bool{}}
 		var m *filter.Matcher
 		if ev.Filter != nil {
 			m, _ = filter.Filter{Nodes: ev.Filter.Nodes, Tags: ev.Filter.Tags}.Compile()
@@ -94,6 +117,9 @@ func (l *Ledger) Observe(ev event.Event) {
 		for _, n := range l.members {
 			if n.up && m.Match(n.name, n.tags) {
 				f.Eligible[n.name] = true
+				if !n.joined {
+					f.joining[n.name] = true
+				}
 			}
 		}
 		if l.fired == nil {

@@ -43,3 +43,27 @@ func TestLedgerOwes(t *testing.T) {
 		t.Errorf("db's eligible members: %v", f)
 	}
 }
+
+// A member whose join was under way when an event fired is excused once the join
+// completes (Serf ignores what the cluster saw before the join's push-pull); one that had
+// joined before, or never joins anyone (the first server), stays owed.
+func TestLedgerExcusesAJoinInProgress(t *testing.T) {
+	l := New()
+	for _, ev := range []event.Event{
+		{Type: event.NodeUp, Node: "server-1"},
+		{Type: event.NodeUp, Node: "server-2"},
+		{Type: event.NodeUp, Node: "client-1"},
+		{Type: event.Join, Node: "server-2", Addr: "127.0.1.1:8301"},
+		{Type: event.UserEventFired, Node: "server-1", Name: "ev", LTime: 1},
+		{Type: event.Join, Node: "client-1", Addr: "127.0.1.1:8301", Reason: "dial timeout"},
+	} {
+		l.Observe(ev)
+	}
+	if owed, missing := l.Counts(); owed != 3 || missing != 3 {
+		t.Fatalf("before client-1's join completes: owed %d, missing %d; want 3 and 3", owed, missing)
+	}
+	l.Observe(event.Event{Type: event.Join, Node: "client-1", Addr: "127.0.1.1:8301"})
+	if owed, missing := l.Counts(); owed != 2 || missing != 2 {
+		t.Fatalf("after client-1 joined: owed %d, missing %d; want 2 and 2 (server-1, server-2)", owed, missing)
+	}
+}
