@@ -13,6 +13,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/consim/consim/consimtest"
+	"github.com/consim/consim/reports"
 	"github.com/consim/consim/scenarios"
 	"github.com/consim/consim/scenarios/gen"
 	"github.com/consim/consim/sim"
@@ -25,7 +26,7 @@ type huntFlags struct {
 	seed              seedFlag
 	budget, shrink    time.Duration
 	maxDuration, wall time.Duration
-	out               string
+	out, junit        string
 }
 
 func newHuntCmd(stdout, stderr io.Writer) *cobra.Command {
@@ -66,6 +67,7 @@ Exit codes as consim run: 0 every check held, 1 a property failed (the file says
 	fl.DurationVar(&f.maxDuration, "max-duration", 40*time.Second, "longest virtual duration of a generated scenario")
 	fl.DurationVar(&f.wall, "wall-timeout", sim.DefaultWallTimeout, "stop a run that takes longer than this in wall time (a harness failure)")
 	fl.StringVar(&f.out, "out", "out/hunt.yaml", "where to write the shrunk failing scenario")
+	fl.StringVar(&f.junit, "junit", "", "also write the result as JUnit XML to this file, for CI (one test case per property)")
 	cmd.RegisterFlagCompletionFunc("bugs", fixedCompletion(scenarios.Bugs))
 	cmd.RegisterFlagCompletionFunc("faults", fixedCompletion(gen.Kinds))
 	return cmd
@@ -158,6 +160,9 @@ func hunt(ctx context.Context, f huntFlags, stdout, stderr io.Writer) error {
 		return err
 	}
 	wall := time.Since(start)
+	if err := writeJUnit(f.junit, huntSuite(found, n, wall)); err != nil {
+		return err
+	}
 	if found == nil {
 		fmt.Fprintf(stdout, "hunt       every property held on %d generated scenario(s) in %.0f s\n", n, wall.Seconds())
 		return nil
@@ -183,4 +188,36 @@ func workloadClients(sc *scenarios.Scenario) int {
 		return 0
 	}
 	return sc.Workload.Clients
+}
+
+// huntSuite is a hunt as one JUnit suite: a case per property, failed when the shrunk
+// scenario fails it, with the file and its replay command; an errored case when the
+// harness could not complete the shrunk scenario's run.
+func huntSuite(found *consimtest.Finding, runs int, wall time.Duration) reports.JUnitSuite {
+	s := reports.JUnitSuite{Name: "consim hunt", Seconds: wall.Seconds(), Properties: [][2]string{{"runs", fmt.Sprint(runs)}}}
+	failed := map[string]string{}
+	if found != nil {
+		s.Properties = append(s.Properties, [2]string{"failing_scenario", found.File}, [2]string{"found_at_check", fmt.Sprint(found.Checks)})
+		if found.Replay != nil {
+			for _, x := range found.Replay.Failed() {
+				failed[x.Name] = x.Detail
+			}
+		}
+	}
+	replay := ""
+	if found != nil {
+		replay = fmt.Sprintf("\nthe shrunk scenario: %s\nreproduce: consim run %s", found.File, found.File)
+	}
+	for _, p := range gen.Properties {
+		c := reports.JUnitCase{Name: p, Class: "hunt"}
+		if d, ok := failed[p]; ok {
+			c.Failure, c.Text = d, d+replay
+		}
+		s.Cases = append(s.Cases, c)
+	}
+	if found != nil && found.ReplayErr != nil {
+		s.Cases = append(s.Cases, reports.JUnitCase{Name: "run", Class: "hunt", Error: "the harness could not complete the shrunk scenario's run",
+			Text: found.ReplayErr.Error() + replay})
+	}
+	return s
 }

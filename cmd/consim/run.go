@@ -26,6 +26,7 @@ type runFlags struct {
 	trace       bool
 	wallTimeout time.Duration
 	format      string
+	junit       string
 	debugHang   time.Duration
 	debugPanic  time.Duration
 }
@@ -58,6 +59,7 @@ The same scenario and seed give the same events.jsonl, byte for byte.`,
 	fl.StringVar(&f.out, "out", "", "run directory (default: out/SCENARIO-seed-N)")
 	fl.BoolVar(&f.trace, "trace", false, "include raft, memberlist and node log lines in the stream")
 	fl.DurationVar(&f.wallTimeout, "wall-timeout", sim.DefaultWallTimeout, "stop a run that takes longer than this in wall time (harness failure, exit 3)")
+	fl.StringVar(&f.junit, "junit", "", "also write the expectations as JUnit XML to this file, for CI (one test case per expectation)")
 	fl.StringVar(&f.format, "format", "text", "summary on stdout: text or json (the summary, with run_dir and reproduce)")
 	cmd.RegisterFlagCompletionFunc("format", completeFormat)
 	fl.DurationVar(&f.debugHang, "debug-hang-at", 0, "testing the harness: make the world spin forever at this virtual time")
@@ -100,6 +102,9 @@ func runScenario(ctx context.Context, arg string, f runFlags, stdout, stderr io.
 				err = fmt.Errorf("%w\nthe stream up to the failure is in %s", err, filepath.Join(dir, "events.partial.jsonl"))
 			}
 		}
+		if jerr := writeJUnit(f.junit, harnessSuite(sc.Name, seed, err, repro)); jerr != nil {
+			fmt.Fprintf(stderr, "consim: %v\n", jerr)
+		}
 		return fmt.Errorf("%w\nreproduce: %s", err, repro)
 	}
 	// One judged run; every file and the terminal render it.
@@ -118,6 +123,9 @@ func runScenario(ctx context.Context, arg string, f runFlags, stdout, stderr io.
 		files["linearizability-"+mode+".html"] = b.Bytes()
 	}
 	if err := writeFiles(dir, files); err != nil {
+		return err
+	}
+	if err := writeJUnit(f.junit, reports.RunSuite(sum, repro)); err != nil {
 		return err
 	}
 	if f.format == "json" {

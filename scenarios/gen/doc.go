@@ -10,7 +10,7 @@
 // Every scenario the generator returns passes Validate (TestGeneratedScenariosAreValid):
 // a fault that would conflict with one drawn before it (two crashes of one node at once,
 // two link faults setting the same thing) is left out, while a fault that is invalid on
-// its own is a bug of the generator and panics with the scenario.
+// its own is a bug of the generator: the check fails, naming the scenario.
 //
 // The package is host-only: the guest never links rapid.
 package gen

@@ -32,7 +32,7 @@ func drawFaults(t *rapid.T, sc *scenarios.Scenario, o Options) {
 		alone := trial
 		alone.Faults, alone.Actions = []scenarios.Fault{f}, nil
 		if err := alone.Validate(); err != nil {
-			panic(fmt.Sprintf("gen: drew an invalid %s fault: %v\n%s", kind, err, alone.Canonical()))
+			t.Fatalf("gen: drew an invalid %s fault (a bug of the generator): %v\n%s", kind, err, alone.Canonical())
 		}
 		trial.Faults = append(slices.Clone(sc.Faults), f)
 		if trial.Validate() != nil {
@@ -114,7 +114,7 @@ func drawFault(t *rapid.T, sc *scenarios.Scenario, kind, p string) scenarios.Fau
 		f.NICFlap = &scenarios.NICFlap{Node: n, NIC: drawNIC(t, sc, n, p), Period: scenarios.Duration(period),
 			Jitter: scenarios.Duration(time.Duration(rapid.IntRange(0, 4).Draw(t, p+"jitter_eighths")) * period / 8)}
 	default:
-		panic("gen: no generator for fault kind " + kind)
+		t.Fatalf("gen: no generator for fault kind %s", kind)
 	}
 	return f
 }

@@ -8,6 +8,7 @@ import (
 
 	"pgregory.net/rapid"
 
+	"github.com/consim/consim/reports"
 	"github.com/consim/consim/scenarios"
 )
 
@@ -121,5 +122,23 @@ func TestShrinkingSimplifies(t *testing.T) {
 		w.Clients != 1 || w.Rate != 1 || w.Keys != 1 || len(w.Via) != 1 ||
 		got.Faults[0].For.D().Milliseconds() != 500 || got.Faults[0].Every != 0 {
 		t.Errorf("shrank to a scenario that is not the simplest with a crash:\n%s", got.Canonical())
+	}
+}
+
+// Properties names exactly the expectations Expect writes for a scenario that has them
+// all, as a judged run names them.
+func TestPropertiesNameTheExpectations(t *testing.T) {
+	sc := &scenarios.Scenario{
+		Workload: &scenarios.Workload{ReadModes: []string{scenarios.ModeConsistent}},
+		Actions:  []scenarios.Action{{Event: &scenarios.EventAction{From: "server-1", Name: "ev"}}},
+	}
+	var got []string
+	zero := 0.0
+	judged := reports.Summary{Liveness: &reports.Liveness{Converged: true, SecondsToConverge: &zero}}
+	for _, x := range reports.Evaluate(Expect(sc), judged, map[string]string{}) {
+		got = append(got, x.Name)
+	}
+	if !reflect.DeepEqual(got, Properties) {
+		t.Errorf("the expectations are %q, Properties says %q", got, Properties)
 	}
 }

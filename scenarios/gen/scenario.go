@@ -47,7 +47,7 @@ func draw(t *rapid.T, o Options) *scenarios.Scenario {
 	sc.Description = describe(sc)
 	sc.ApplyDefaults()
 	if err := sc.Validate(); err != nil {
-		panic(fmt.Sprintf("gen: generated an invalid scenario: %v\n%s", err, sc.Canonical()))
+		t.Fatalf("gen: generated an invalid scenario (a bug of the generator): %v\n%s", err, sc.Canonical())
 	}
 	return sc
 }
@@ -111,6 +111,13 @@ func drawEvents(t *rapid.T, sc *scenarios.Scenario) []scenarios.Action {
 func drawTime(t *rapid.T, sc *scenarios.Scenario, label string, lo time.Duration) scenarios.Duration {
 	steps := int((sc.Duration.D() - time.Second - lo) / (100 * time.Millisecond))
 	return scenarios.Duration(lo + time.Duration(rapid.IntRange(0, steps).Draw(t, label))*100*time.Millisecond)
+}
+
+// Properties are the names of the expectations Expect can write, as a judged run names
+// them (reports.Evaluate), liveness first: the properties of a hunt.
+var Properties = []string{
+	"liveness: converged", "consistent: linearizable", "user_events: delivered",
+	"lost_writes: 0", "unexplained_failures: 0",
 }
 
 // Expect returns what every run of sc on a correct node must show: consistent reads
