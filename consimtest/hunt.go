@@ -37,8 +37,25 @@ type HuntOptions struct {
 	// Deadline, when set, ends the search: no new scenario starts after it (a failure
 	// found before it is still shrunk).
 	Deadline time.Time
-	// OnRun is called after every run (PropertyOptions.OnRun), from the workers.
-	OnRun func(res *Result, held bool)
+	// OnRun is called after every run, from the workers.
+	OnRun func(HuntRun)
+}
+
+// HuntRun is one run of a hunt, as OnRun reports it.
+type HuntRun struct {
+	// Result is the judged run; nil when the harness could not complete it.
+	Result *Result
+	// Held says whether every property held.
+	Held bool
+	// Check is the generated scenario's number (from 1, across workers) while the hunt
+	// searches; 0 for the runs of shrinking.
+	Check int
+	// Found is set on the failing check the hunt goes on to shrink (with several workers,
+	// another may fail at about the same time; the first is shrunk).
+	Found bool
+	// Shrinking is set for the runs that try smaller versions of the failure found: Held
+	// then means the smaller version no longer fails.
+	Shrinking bool
 }
 
 // Finding is the failure Hunt found, shrunk.
@@ -90,7 +107,8 @@ func Hunt(ctx context.Context, o HuntOptions) (*Finding, error) {
 		return nil, err
 	}
 	var (
-		claimed       bool // a worker found a failure
+		claimed       bool      // a worker found a failure
+		shrinkEnd     time.Time // when its shrinking must stop
 		checksRun     atomic.Int64
 		runs          atomic.Int64
 		mu            sync.Mutex
@@ -113,25 +131,39 @@ func Hunt(ctx context.Context, o HuntOptions) (*Finding, error) {
 		skip := func() bool {
 			mu.Lock()
 			defer mu.Unlock()
-			return !failing && (claimed || !o.Deadline.IsZero() && time.Now().After(o.Deadline))
+			if failing {
+				// rapid checks its shrink deadline between values, not within one, and one
+				// value can take dozens of runs: past the deadline every try is skipped,
+				// which rapid counts as not reproducing, and so it stops. The file then
+				// holds the smallest failure found, written when it failed.
+				return time.Now().After(shrinkEnd)
+			}
+			return claimed || !o.Deadline.IsZero() && time.Now().After(o.Deadline)
 		}
-		prop := Property(PropertyOptions{Gen: o.Gen, File: o.File, WallTimeout: o.WallTimeout, skip: skip,
+		mayWrite := func() bool {
+			mu.Lock()
+			defer mu.Unlock()
+			return failing
+		}
+		prop := Property(PropertyOptions{Gen: o.Gen, File: o.File, WallTimeout: o.WallTimeout, skip: skip, mayWrite: mayWrite,
 			OnRun: func(res *Result, held bool) {
 				runs.Add(1)
 				mu.Lock()
-				if !held && !claimed {
-					claimed = true
+				shrinking, found := failing, !held && !claimed
+				if found {
 					// The first failure of the hunt: this worker shrinks it, the others stop.
-					failing = true
-					foundAtChecks = int(checksRun.Load()) + 1
+					claimed, failing, shrinkEnd = true, true, time.Now().Add(shrink)
 				}
-				shrinking := failing
-				mu.Unlock()
+				check := 0
 				if !shrinking {
-					checksRun.Add(1)
+					check = int(checksRun.Add(1))
+					if found {
+						foundAtChecks = check
+					}
 				}
+				mu.Unlock()
 				if o.OnRun != nil {
-					o.OnRun(res, held)
+					o.OnRun(HuntRun{Result: res, Held: held, Check: check, Found: found, Shrinking: shrinking})
 				}
 			}})
 		wg.Go(func() {

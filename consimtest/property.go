@@ -28,8 +28,9 @@ type PropertyOptions struct {
 	// failed) and whether the property held. It may be called from several goroutines.
 	OnRun func(res *Result, held bool)
 	// skip, when set and true, makes the check skip its run: Hunt's other workers stop
-	// so once one has found a failure.
-	skip func() bool
+	// so once one has found a failure, and its shrinking so at its deadline. mayWrite,
+	// when set, says whether a failure may write File: only the worker that shrinks.
+	skip, mayWrite func() bool
 }
 
 // Property returns a rapid property over gen.Scenario(o.Gen): each check runs one
@@ -74,7 +75,7 @@ func Property(o PropertyOptions) func(*rapid.T) {
 // writeFailing writes sc to file and says how to replay it. A hunt worker that did not
 // find the hunt's failure leaves the file to the one that shrinks it.
 func (o PropertyOptions) writeFailing(sc *scenarios.Scenario) string {
-	if o.skip != nil && o.skip() {
+	if o.mayWrite != nil && !o.mayWrite() {
 		return "(another worker's failure is being shrunk)"
 	}
 	file := o.File

@@ -139,21 +139,35 @@ func hunt(ctx context.Context, f huntFlags, stdout, stderr io.Writer) error {
 		o.Deadline = start.Add(f.budget)
 	}
 	var mu sync.Mutex
-	n := 0
-	o.OnRun = func(res *consimtest.Result, held bool) {
+	n, tries := 0, 0
+	o.OnRun = func(r consimtest.HuntRun) {
 		mu.Lock()
 		defer mu.Unlock()
-		n++
-		verdict := "held"
-		if !held {
-			verdict = "FAILED"
-		}
 		what := "the harness could not complete the run"
-		if res != nil {
-			sc := res.Scenario
+		if r.Result != nil {
+			sc := r.Result.Scenario
 			what = fmt.Sprintf("%d servers, %d clients, %d fault(s), %s, seed %d", sc.Cluster.Servers, sc.Cluster.Clients, len(sc.Faults), sc.Duration, sc.Seed)
 		}
-		fmt.Fprintf(stderr, "consim hunt: run %d (%.0f s): %s: %s\n", n, time.Since(start).Seconds(), verdict, what)
+		wall := time.Since(start).Seconds()
+		switch {
+		case r.Shrinking:
+			tries++
+			verdict := "still fails, kept"
+			if r.Held {
+				verdict = "passes, dropped"
+			}
+			fmt.Fprintf(stderr, "consim hunt: shrinking, try %d (%.0f s): %s: %s\n", tries, wall, verdict, what)
+		case r.Held:
+			n++
+			fmt.Fprintf(stderr, "consim hunt: check %d of %d (%.0f s): held: %s\n", r.Check, o.Checks, wall, what)
+		default:
+			n++
+			next := "another worker's failure is shrunk"
+			if r.Found {
+				next = "shrinking it"
+			}
+			fmt.Fprintf(stderr, "consim hunt: check %d of %d (%.0f s): FAILED: %s; %s\n", r.Check, o.Checks, wall, what, next)
+		}
 	}
 	found, err := consimtest.Hunt(ctx, o)
 	if err != nil {
