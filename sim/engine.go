@@ -27,7 +27,11 @@ type engine struct {
 // header, which halves the speed of Go's wasm code; a worker process, which the parent
 // simply kills on timeout, runs without it.
 func newEngine(ctx context.Context, wasm []byte, interruptible bool) (*engine, error) {
-	cfg := wazero.NewRuntimeConfig().WithCloseOnContextDone(interruptible)
+	// Memory reserved up front at the module's maximum: the guest's heap then grows in
+	// place, instead of being copied into a larger buffer at every growth (what made a
+	// peak hold two copies of it). The reservation is address space; only the pages the
+	// guest touches are resident.
+	cfg := wazero.NewRuntimeConfig().WithCloseOnContextDone(interruptible).WithMemoryCapacityFromMax(true)
 	if dir, err := CacheDir(); err == nil {
 		if cache, err := wazero.NewCompilationCacheWithDir(filepath.Join(dir, "wazero")); err == nil {
 			cfg = cfg.WithCompilationCache(cache)
