@@ -37,6 +37,11 @@ type UserEventStats struct {
 	// from the same origin.
 	Duplicates int `json:"duplicates"`
 	OutOfOrder int `json:"out_of_order"`
+	// LostWithOrigin counts events whose origin went down before any other member had
+	// them: owed to no one (Serf keeps events in memory). Excused counts the (event,
+	// member) pairs not owed because the member's join was under way when it fired.
+	LostWithOrigin int `json:"lost_with_origin"`
+	Excused        int `json:"excused_joining"`
 	// LatencyMS is the delivery latency (delivery time minus fire time) of first
 	// deliveries to members up at the fire time, origins included; nil without any.
 	LatencyMS *Percentiles `json:"latency_ms"`
@@ -124,6 +129,12 @@ func UserEvents(run *Run) UserEventStats {
 		ledger.Observe(ev)
 	}
 	st.ExpectedDeliveries, st.Missing = ledger.Counts()
+	for _, f := range ledger.Fired() {
+		if f.Lost() {
+			st.LostWithOrigin++
+		}
+		st.Excused += len(f.Excused)
+	}
 	st.LatencyMS = NewPercentiles(latencies)
 	return st
 }

@@ -36,6 +36,12 @@ func writeGossip(w io.Writer, s Summary) {
 		if u.LeftLater > 0 {
 			fmt.Fprintf(w, ", %d more to members that went down later (not owed)", u.LeftLater)
 		}
+		if u.LostWithOrigin > 0 {
+			fmt.Fprintf(w, ", %d lost with its origin (owed to no one)", u.LostWithOrigin)
+		}
+		if u.Excused > 0 {
+			fmt.Fprintf(w, ", %d not owed to members still joining", u.Excused)
+		}
 		if l := u.LatencyMS; l != nil {
 			fmt.Fprintf(w, "; latency p50 %.0f ms, p99 %.0f ms, max %.0f ms", l.P50, l.P99, l.Max)
 		}

@@ -210,8 +210,8 @@ const DefaultLivenessTimeout = Duration(60 * time.Second)
 // Liveness configures the liveness phase: after the scenario's duration every fault is
 // healed (crashed nodes restart, paused ones resume, links and disks are restored) and
 // the cluster runs until it converges (one leader, every running member seen alive by
-// every running member, every user event delivered to every member owed it) or Timeout
-// passes.
+// every running member) and every user event is delivered to every member owed it, or
+// Timeout passes.
 type Liveness struct {
 	// Timeout bounds the phase in virtual time; default DefaultLivenessTimeout.
 	Timeout Duration `yaml:"timeout" json:"timeout,omitempty"`

@@ -7,7 +7,9 @@
 // meanwhile may or may not have had it, and is not counted either way. A member whose join
 // was still under way when the event fired is not owed it once that join completes: Serf
 // ignores every event the cluster had seen before a join's push-pull (unless it replays),
-// and whether this one had reached the member it joined through is a race.
+// and whether this one had reached the member it joined through is a race. And an event
+// whose origin went down before any other member had it is owed to no one: Serf keeps
+// events in memory, and an origin that crashed before gossiping one took it along.
 package owed
 
 import (
@@ -34,11 +36,21 @@ type Fired struct {
 	// joining are the eligible members whose join was under way when it was fired;
 	// Excused those of them whose join has completed since: no longer owed.
 	joining, Excused map[string]bool
+	// Escaped: a member other than the origin has delivered it. Lost: the origin went
+	// down before that; owed to no one then (unless it escapes after all: a packet sent
+	// before the crash may still arrive).
+	Escaped, originDown bool
 }
 
-// Owes reports whether the event is owed to member n: eligible, up ever since, and not
-// excused by a join in progress.
-func (f *Fired) Owes(n string) bool { return f.Eligible[n] && !f.Gone[n] && !f.Excused[n] }
+// Lost reports whether the event went down with its origin before any other member had
+// it.
+func (f *Fired) Lost() bool { return f.originDown && !f.Escaped }
+
+// Owes reports whether the event is owed to member n: not lost, n eligible, up ever
+// since, and not excused by a join in progress.
+func (f *Fired) Owes(n string) bool {
+	return !f.Lost() && f.Eligible[n] && !f.Gone[n] && !f.Excused[n]
+}
 
 // Ledger reads a stream and keeps, for every fired event, who it is owed to and who has
 // delivered it. The zero value is an empty ledger.
@@ -97,6 +109,10 @@ func (l *Ledger) Observe(ev event.Event) {
 		for _, f := range l.order {
 			if f.Eligible[ev.Node] {
 				f.Gone[ev.Node] = true
+				delete(f.joining, ev.Node) // its next start's join excuses nothing
+			}
+			if f.Key.Origin == ev.Node {
+				f.originDown = true
 			}
 		}
 	case event.TagsSet:
@@ -128,8 +144,13 @@ func (l *Ledger) Observe(ev event.Event) {
 		l.fired[f.Key] = f
 		l.order = append(l.order, f)
 	case event.UserEvent:
-		if f := l.Lookup(Key{ev.Origin, ev.Name, ev.LTime}); f != nil && f.Eligible[ev.Node] {
-			f.Delivered[ev.Node] = true
+		if f := l.Lookup(Key{ev.Origin, ev.Name, ev.LTime}); f != nil {
+			if ev.Node != ev.Origin {
+				f.Escaped = true
+			}
+			if f.Eligible[ev.Node] {
+				f.Delivered[ev.Node] = true
+			}
 		}
 	}
 }

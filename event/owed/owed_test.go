@@ -67,3 +67,29 @@ func TestLedgerExcusesAJoinInProgress(t *testing.T) {
 		t.Fatalf("after client-1 joined: owed %d, missing %d; want 2 and 2 (server-1, server-2)", owed, missing)
 	}
 }
+
+// An event whose origin went down before any other member had it is owed to no one; one
+// that another member had before the origin went down stays owed to the rest.
+func TestLedgerForgivesAnEventLostWithItsOrigin(t *testing.T) {
+	l := New()
+	for _, ev := range []event.Event{
+		{Type: event.NodeUp, Node: "server-1"},
+		{Type: event.NodeUp, Node: "server-2"},
+		{Type: event.NodeUp, Node: "server-3"},
+		{Type: event.UserEventFired, Node: "server-1", Name: "lost", LTime: 1},
+		{Type: event.UserEvent, Node: "server-1", Origin: "server-1", Name: "lost", LTime: 1},
+		{Type: event.UserEventFired, Node: "server-1", Name: "escaped", LTime: 2},
+		{Type: event.UserEvent, Node: "server-1", Origin: "server-1", Name: "escaped", LTime: 2},
+		{Type: event.UserEvent, Node: "server-2", Origin: "server-1", Name: "escaped", LTime: 2},
+		{Type: event.NodeDown, Node: "server-1"},
+	} {
+		l.Observe(ev)
+	}
+	if f := l.Lookup(Key{"server-1", "lost", 1}); !f.Lost() || f.Owes("server-2") {
+		t.Errorf("the event that went down with its origin is still owed")
+	}
+	// escaped: owed to server-2 (delivered) and server-3 (missing); not to server-1 (gone).
+	if owed, missing := l.Counts(); owed != 2 || missing != 1 {
+		t.Fatalf("owed %d, missing %d; want 2 and 1", owed, missing)
+	}
+}

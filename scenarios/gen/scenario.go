@@ -43,6 +43,9 @@ func draw(t *rapid.T, o Options) *scenarios.Scenario {
 	// The seed comes last: rapid shrinks the draws in order, and a new seed is a new run,
 	// not a simpler one; the shrinker's time is better spent on the structure first.
 	sc.Seed = rapid.Uint64Range(1, 1<<16).Draw(t, "seed")
+	// Anti-entropy may need a few 30 s push-pull rounds to deliver an event a partition
+	// kept from some members; the phase ends as soon as everything has converged.
+	sc.Liveness.Timeout = scenarios.Duration(LivenessTimeout)
 	sc.Expect = Expect(sc)
 	sc.Description = describe(sc)
 	sc.ApplyDefaults()
@@ -51,6 +54,9 @@ func draw(t *rapid.T, o Options) *scenarios.Scenario {
 	}
 	return sc
 }
+
+// LivenessTimeout bounds the liveness phase of generated scenarios.
+const LivenessTimeout = 5 * time.Minute
 
 // workloadStart leaves the cluster time to elect a leader before the clients start.
 const workloadStart = 2 * time.Second
