@@ -199,6 +199,17 @@ func Hunt(ctx context.Context, o HuntOptions) (*Finding, error) {
 		return found, fmt.Errorf("consimtest: hunt: the failing scenario it wrote does not load: %w", err)
 	}
 	found.Replay, found.ReplayErr = Run(ctx, sc, Options{WallTimeout: o.WallTimeout})
+	// Say why in the words of that replay: rapid's own report of a shrink cut short by its
+	// deadline speaks of its last skipped try, not of the failure.
+	switch {
+	case found.ReplayErr != nil:
+		found.Message = found.ReplayErr.Error()
+	case found.Replay != nil:
+		found.Replay.Reproduce = "consim run " + o.File
+		if msg := found.Replay.failures(); msg != "" {
+			found.Message = msg
+		}
+	}
 	return found, nil
 }
 
