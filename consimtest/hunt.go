@@ -58,6 +58,11 @@ type HuntRun struct {
 	Shrinking bool
 }
 
+// shrinkSeeds is how many seeds each smaller scenario gets while a failure shrinks: a
+// smaller scenario is another run, and a bug that shows on one seed in three would
+// otherwise stop the shrinking at the first change that moves it off its lucky seed.
+const shrinkSeeds = 3
+
 // Finding is the failure Hunt found, shrunk.
 type Finding struct {
 	// File holds the smallest failing scenario, seed included.
@@ -145,7 +150,15 @@ func Hunt(ctx context.Context, o HuntOptions) (*Finding, error) {
 			defer mu.Unlock()
 			return failing
 		}
-		prop := Property(PropertyOptions{Gen: o.Gen, File: o.File, WallTimeout: o.WallTimeout, skip: skip, mayWrite: mayWrite,
+		seeds := func() int {
+			mu.Lock()
+			defer mu.Unlock()
+			if failing {
+				return shrinkSeeds
+			}
+			return 1
+		}
+		prop := Property(PropertyOptions{Gen: o.Gen, File: o.File, WallTimeout: o.WallTimeout, skip: skip, mayWrite: mayWrite, seeds: seeds,
 			OnRun: func(res *Result, held bool) {
 				runs.Add(1)
 				mu.Lock()

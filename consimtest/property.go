@@ -31,6 +31,10 @@ type PropertyOptions struct {
 	// so once one has found a failure, and its shrinking so at its deadline. mayWrite,
 	// when set, says whether a failure may write File: only the worker that shrinks.
 	skip, mayWrite func() bool
+	// seeds, when set, says how many seeds a check tries (from the drawn one up) before it
+	// holds: Hunt's shrinking tries a few, because a smaller scenario is a new run whose
+	// failure may show on the next seed and not on this one.
+	seeds func() int
 }
 
 // Property returns a rapid property over gen.Scenario(o.Gen): each check runs one
@@ -52,22 +56,30 @@ func Property(o PropertyOptions) func(*rapid.T) {
 		if o.skip != nil && o.skip() {
 			t.Skip("another worker found a failure")
 		}
-		res, err := Run(context.Background(), sc, Options{WallTimeout: o.WallTimeout})
-		if err != nil {
-			if o.OnRun != nil {
-				o.OnRun(nil, false)
+		tries := 1
+		if o.seeds != nil {
+			tries = max(o.seeds(), 1)
+		}
+		for i := range tries {
+			seeded := *sc
+			seeded.Seed = sc.Seed + uint64(i)
+			res, err := Run(context.Background(), &seeded, Options{WallTimeout: o.WallTimeout})
+			if err != nil {
+				if o.OnRun != nil {
+					o.OnRun(nil, false)
+				}
+				t.Fatalf("%v\n%s", err, o.writeFailing(&seeded))
 			}
-			t.Fatalf("%v\n%s", err, o.writeFailing(sc))
-		}
-		held := len(res.Failed()) == 0
-		if o.OnRun != nil {
-			o.OnRun(res, held)
-		}
-		if !held {
-			t.Fatalf("%s\n%s", res.failures(), o.writeFailing(res.Scenario))
-		}
-		if err := res.Err(); err != nil {
-			t.Logf("a checker limit, not a failure: %v", err)
+			held := len(res.Failed()) == 0
+			if o.OnRun != nil {
+				o.OnRun(res, held)
+			}
+			if !held {
+				t.Fatalf("%s\n%s", res.failures(), o.writeFailing(res.Scenario))
+			}
+			if err := res.Err(); err != nil {
+				t.Logf("a checker limit, not a failure: %v", err)
+			}
 		}
 	}
 }
