@@ -27,6 +27,19 @@
 //		}
 //	}
 //
+// Property is the same judgement as a rapid property over generated scenarios
+// (scenarios/gen): every correct run keeps consistent reads linearizable, loses no
+// acknowledged write, delivers every owed user event once, declares no member failed
+// with no fault in progress, and converges once every fault is healed. A failure writes
+// the scenario, seed included, to a file that `consim run FILE` replays:
+//
+//	func TestProperties(t *testing.T) {
+//		rapid.Check(t, consimtest.Property(consimtest.PropertyOptions{File: "testdata/failing.yaml"}))
+//	}
+//
+// Hunt runs the same search with shrinking and workers for programs that are not tests
+// (`consim hunt`).
+//
 // The first run of a process builds the simulated world (cmd/simworld for wasip1) from the
 // consim source the test binary was built with, or finds it in the cache (sim.CacheDir);
 // building takes about a minute once per consim version and Go version, and needs the Go

@@ -135,6 +135,11 @@ func hunt(ctx context.Context, f huntFlags, stdout, stderr io.Writer) error {
 		return badInput(err)
 	}
 	start := time.Now()
+	if o.Seed == 0 {
+		// Drawn here rather than by rapid, so that it can be printed and given again.
+		o.Seed = uint64(start.UnixNano()%1_000_000_000) + 1
+	}
+	fmt.Fprintf(stderr, "consim hunt: seed %d (--seed %d --parallel %d draws the same scenarios again)\n", o.Seed, o.Seed, o.Parallel)
 	if f.budget > 0 {
 		o.Deadline = start.Add(f.budget)
 	}
