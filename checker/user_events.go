@@ -3,6 +3,7 @@ package checker
 import (
 	"math"
 	"slices"
+	"strings"
 
 	"github.com/consim/consim/event"
 	"github.com/consim/consim/event/owed"
@@ -42,6 +43,11 @@ type UserEventStats struct {
 	// member) pairs not owed because the member's join was under way when it fired.
 	LostWithOrigin int `json:"lost_with_origin"`
 	Excused        int `json:"excused_joining"`
+	// LateJoiners counts first deliveries to members that came up after the event fired
+	// and joined through a member that did not have it yet when they came up: Serf then
+	// takes the event when gossip brings it (a race, not a replay), so it is neither owed
+	// nor unexpected.
+	LateJoiners int `json:"delivered_late_joiners"`
 	// LatencyMS is the delivery latency (delivery time minus fire time) of first
 	// deliveries to members up at the fire time, origins included; nil without any.
 	LatencyMS *Percentiles `json:"latency_ms"`
@@ -90,10 +96,31 @@ func UserEvents(run *Run) UserEventStats {
 	}
 	lastLTime := map[stream]uint64{}
 	var latencies []float64
+	// For deliveries to members that were not up when the event fired: when each start
+	// began, which member it joined through, and when each member first had each event.
+	type start struct {
+		node string
+		n    int
+	}
+	upAt, joinedVia := map[start]event.Time{}, map[start]string{}
+	byIP := map[string]string{}
+	firstHad := map[owed.Key]map[string]event.Time{}
+	type lateDelivery struct {
+		k  owed.Key
+		at start
+	}
+	var late []lateDelivery
 	for _, ev := range events {
 		switch ev.Type {
 		case event.NodeUp:
 			starts[ev.Node]++
+			upAt[start{ev.Node, starts[ev.Node]}] = ev.T
+			byIP[ev.Addr] = ev.Node
+		case event.Join:
+			if ev.Reason == "" {
+				ip, _, _ := strings.Cut(ev.Addr, ":")
+				joinedVia[start{ev.Node, starts[ev.Node]}] = byIP[ip]
+			}
 		case event.UserEventFired:
 			if ev.Reason != "" {
 				st.Rejected++
@@ -109,6 +136,12 @@ func UserEvents(run *Run) UserEventStats {
 				break
 			}
 			delivered[d] = true
+			if firstHad[k] == nil {
+				firstHad[k] = map[string]event.Time{}
+			}
+			if _, ok := firstHad[k][ev.Node]; !ok {
+				firstHad[k][ev.Node] = ev.T
+			}
 			s := stream{ev.Node, ev.Origin, starts[ev.Node]}
 			if last, ok := lastLTime[s]; ok && ev.LTime < last {
 				st.OutOfOrder++
@@ -116,7 +149,7 @@ func UserEvents(run *Run) UserEventStats {
 			lastLTime[s] = max(lastLTime[s], ev.LTime)
 			f := ledger.Lookup(k)
 			if f == nil || !f.Eligible[ev.Node] {
-				st.Unexpected++
+				late = append(late, lateDelivery{k, start{ev.Node, starts[ev.Node]}})
 				break
 			}
 			if !f.Delivered[ev.Node] {
@@ -127,6 +160,23 @@ func UserEvents(run *Run) UserEventStats {
 			}
 		}
 		ledger.Observe(ev)
+	}
+	// A member that came up after the event fired gets it legitimately when the member it
+	// joined through did not have it yet when it came up (its join's push-pull could not
+	// carry the event's time); otherwise Serf must have ignored it, and a delivery is a
+	// leak, as is one to a member the event's filter does not select.
+	for _, d := range late {
+		f := ledger.Lookup(d.k)
+		peer, joined := joinedVia[d.at]
+		had, peerHad := firstHad[d.k][peer]
+		switch {
+		case f == nil || !ledger.Selects(f, d.at.node) || f.At >= upAt[d.at]:
+			st.Unexpected++ // never fired, filtered out, or up (and so judged) at fire time
+		case joined && peerHad && had < upAt[d.at]:
+			st.Unexpected++
+		default:
+			st.LateJoiners++
+		}
 	}
 	st.ExpectedDeliveries, st.Missing = ledger.Counts()
 	for _, f := range ledger.Fired() {

@@ -11,7 +11,11 @@ import (
 func atMS(ms int) event.Time { return event.Time(time.Duration(ms) * time.Millisecond) }
 
 func up(ms int, node string, tags map[string]string) event.Event {
-	return event.Event{T: atMS(ms), Type: event.NodeUp, Node: node, Tags: tags}
+	return event.Event{T: atMS(ms), Type: event.NodeUp, Node: node, Tags: tags, Addr: "ip-of-" + node}
+}
+
+func joinVia(ms int, node, peer string) event.Event {
+	return event.Event{T: atMS(ms), Type: event.Join, Node: node, Addr: "ip-of-" + peer + ":8301"}
 }
 
 func fire(ms int, node, name string, lt uint64) event.Event {
@@ -65,13 +69,32 @@ func TestUserEventsBadHistory(t *testing.T) {
 		{T: atMS(2000), Type: event.UserEventFired, Node: "a", Name: "w", LTime: 3, Filter: &event.Filter{Tags: map[string]string{"role": "web"}}},
 		deliver(2100, "b", "a", "w", 3), deliver(2100, "a", "a", "w", 3),
 		deliver(2200, "c", "a", "w", 3), // filter leak
-		up(3000, "late", db),
-		deliver(3100, "late", "a", "e", 1), // replayed to a late joiner
+		up(3000, "late", db), joinVia(3010, "late", "a"),
+		deliver(3100, "late", "a", "e", 1), // replayed to a late joiner: a had it at 1000
 	}
 	got := UserEvents(NewRun(evs))
 	if got.Missing != 1 || got.Duplicates != 1 || got.OutOfOrder != 1 || got.Unexpected != 2 ||
-		got.ExpectedDeliveries != 8 || got.Deliveries != 10 || got.Fired != 3 {
+		got.ExpectedDeliveries != 8 || got.Deliveries != 10 || got.Fired != 3 || got.LateJoiners != 0 {
 		t.Errorf("got %+v", got)
+	}
+}
+
+// A member that came up after an event fired, joining through a member that did not have
+// it yet, may take it when gossip brings it: Serf's join race, not a replay. Joining
+// through one that already had it, it must not.
+func TestUserEventsLateJoiners(t *testing.T) {
+	evs := []event.Event{
+		up(0, "a", web), up(0, "b", web),
+		fire(1000, "a", "e", 1), deliver(1000, "a", "a", "e", 1),
+		up(1010, "racer", web), joinVia(1030, "racer", "b"),
+		deliver(1040, "racer", "a", "e", 1), // b had not had it at 1010
+		deliver(1050, "b", "a", "e", 1),
+		up(2000, "replayed", web), joinVia(2010, "replayed", "b"),
+		deliver(2050, "replayed", "a", "e", 1), // b had it at 1050
+	}
+	got := UserEvents(NewRun(evs))
+	if got.LateJoiners != 1 || got.Unexpected != 1 || got.Missing != 0 || got.ExpectedDeliveries != 2 {
+		t.Errorf("got %+v, want 1 late joiner, 1 unexpected, 2 owed and none missing", got)
 	}
 }
 

@@ -39,6 +39,9 @@ func writeGossip(w io.Writer, s Summary) {
 		if u.LostWithOrigin > 0 {
 			fmt.Fprintf(w, ", %d lost with its origin (owed to no one)", u.LostWithOrigin)
 		}
+		if u.LateJoiners > 0 {
+			fmt.Fprintf(w, ", %d to members that joined while it spread", u.LateJoiners)
+		}
 		if u.Excused > 0 {
 			fmt.Fprintf(w, ", %d not owed to members still joining", u.Excused)
 		}

@@ -40,7 +40,7 @@ func TestGossipSummary(t *testing.T) {
 	}
 	var compact bytes.Buffer
 	json.Compact(&compact, m["user_events"])
-	want := `{"fired":1,"rejected":1,"deliveries":2,"expected_deliveries":2,"missing":0,"unexpected":0,"delivered_left_later":0,"duplicates":0,"out_of_order":0,"lost_with_origin":0,"excused_joining":0,"latency_ms":{"p50":0,"p99":250,"max":250}}`
+	want := `{"fired":1,"rejected":1,"deliveries":2,"expected_deliveries":2,"missing":0,"unexpected":0,"delivered_left_later":0,"duplicates":0,"out_of_order":0,"lost_with_origin":0,"excused_joining":0,"delivered_late_joiners":0,"latency_ms":{"p50":0,"p99":250,"max":250}}`
 	if compact.String() != want {
 		t.Errorf("user_events = %s\nwant %s", compact.String(), want)
 	}

@@ -40,6 +40,7 @@ type Fired struct {
 	// down before that; owed to no one then (unless it escapes after all: a packet sent
 	// before the crash may still arrive).
 	Escaped, originDown bool
+	match               *filter.Matcher // nil: every member
 }
 
 // Lost reports whether the event went down with its origin before any other member had
@@ -130,6 +131,7 @@ func (l *Ledger) Observe(ev event.Event) {
 		if ev.Filter != nil {
 			m, _ = filter.Filter{Nodes: ev.Filter.Nodes, Tags: ev.Filter.Tags}.Compile()
 		}
+		f.match = m
 		for _, n := range l.members {
 			if n.up && m.Match(n.name, n.tags) {
 				f.Eligible[n.name] = true
@@ -153,6 +155,11 @@ func (l *Ledger) Observe(ev event.Event) {
 			}
 		}
 	}
+}
+
+// Selects reports whether f's filter selects member n with the tags it has now.
+func (l *Ledger) Selects(f *Fired, n string) bool {
+	return f.match.Match(n, l.member(n).tags)
 }
 
 // Fired returns the fired events in firing order.
