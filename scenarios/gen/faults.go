@@ -22,13 +22,28 @@ func drawFaults(t *rapid.T, sc *scenarios.Scenario, o Options) {
 	if len(kinds) == 0 || o.maxFaults() == 0 {
 		return
 	}
-	n := rapid.IntRange(0, o.maxFaults()).Draw(t, "faults")
-	for i := range n {
-		kind := rapid.SampledFrom(kinds).Draw(t, fmt.Sprintf("fault_%d", i))
+	// Each fault is one draw of its own generator, and the faults one slice: rapid's
+	// shrinker then removes a whole fault at a time, wherever it is in the list.
+	one := rapid.Custom(func(t *rapid.T) drawn {
+		kind := rapid.SampledFrom(kinds).Draw(t, "kind")
 		trial := *sc
 		trial.Network.NICs = slices.Clone(sc.Network.NICs)
-		f := drawFault(t, &trial, kind, fmt.Sprintf("fault_%d_", i))
+		f := drawFault(t, &trial, kind, "")
+		d := drawn{kind: kind, fault: f}
+		if len(trial.Network.NICs) > len(sc.Network.NICs) {
+			d.nic = &trial.Network.NICs[len(trial.Network.NICs)-1]
+		}
+		return d
+	})
+	list := rapid.SliceOfN(one, 0, o.maxFaults()).Draw(t, "faults")
+	for i, d := range list {
+		kind, f := d.kind, d.fault
 		f.Name = fmt.Sprintf("%s-%d", kind, i+1)
+		trial := *sc
+		trial.Network.NICs = slices.Clone(sc.Network.NICs)
+		if d.nic != nil && !slices.ContainsFunc(trial.Network.NICs, func(n scenarios.NICs) bool { return n.Node == d.nic.Node }) {
+			trial.Network.NICs = append(trial.Network.NICs, *d.nic)
+		}
 		alone := trial
 		alone.Faults, alone.Actions = []scenarios.Fault{f}, nil
 		if err := alone.Validate(); err != nil {
@@ -40,6 +55,13 @@ func drawFaults(t *rapid.T, sc *scenarios.Scenario, o Options) {
 		}
 		*sc = trial
 	}
+}
+
+// drawn is one fault as drawn: its kind, the fault, and the second NIC it needs declared.
+type drawn struct {
+	kind  string
+	fault scenarios.Fault
+	nic   *scenarios.NICs
 }
 
 // applies says whether a fault of kind can be drawn for sc's cluster.
