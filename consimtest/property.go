@@ -3,8 +3,6 @@ package consimtest
 import (
 	"context"
 	"fmt"
-	"os"
-	"path/filepath"
 	"time"
 
 	"pgregory.net/rapid"
@@ -91,14 +89,7 @@ func (o PropertyOptions) writeFailing(sc *scenarios.Scenario) string {
 		return "(another worker's failure is being shrunk)"
 	}
 	file := o.File
-	if err := os.MkdirAll(filepath.Dir(file), 0o755); err != nil {
-		return fmt.Sprintf("(could not write the failing scenario: %v)", err)
-	}
-	tmp := file + ".tmp"
-	if err := os.WriteFile(tmp, sc.Canonical(), 0o644); err != nil {
-		return fmt.Sprintf("(could not write the failing scenario: %v)", err)
-	}
-	if err := os.Rename(tmp, file); err != nil {
+	if err := WriteFile(file, sc.Canonical()); err != nil {
 		return fmt.Sprintf("(could not write the failing scenario: %v)", err)
 	}
 	return "the failing scenario is in " + file + "; replay it with: consim run " + file

@@ -73,15 +73,26 @@ func writeFiles(dir string, files map[string][]byte) error {
 	}
 	sort.Strings(names)
 	for _, name := range names {
-		if err := writeFile(filepath.Join(dir, name), files[name]); err != nil {
+		if err := atomicWrite(filepath.Join(dir, name), files[name]); err != nil {
 			return fmt.Errorf("write %s: %w", filepath.Join(dir, name), err)
 		}
 	}
 	return nil
 }
 
-// writeFile writes data to path through a temporary file in the same directory.
-func writeFile(path string, data []byte) error {
+// WriteFile writes data to path through a temporary file in the same directory and a
+// rename, making the directory if need be: a reader (a CI system, a person replaying a
+// failure) never sees half a file. The run directory, a hunt's failing scenario and
+// --junit reports are all written so.
+func WriteFile(path string, data []byte) error {
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return err
+	}
+	return atomicWrite(path, data)
+}
+
+// atomicWrite writes data to path through a temporary file in the same directory.
+func atomicWrite(path string, data []byte) error {
 	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-")
 	if err != nil {
 		return err

@@ -111,20 +111,17 @@ func (f huntFlags) options() (consimtest.HuntOptions, error) {
 	}
 	o.Gen.MinServers, o.Gen.MaxServers = min, max
 	if err := o.Gen.Check(); err != nil {
-		return o, fmt.Errorf("%w", flagOf(err))
+		return o, flagOf(err)
 	}
 	return o, nil
 }
 
 // flagOf names the flag behind a generator option's error.
 func flagOf(err error) error {
-	msg := err.Error()
-	for _, p := range []struct{ prefix, flag string }{
-		{"unknown bug", "--bugs"}, {"unknown fault kind", "--faults"}, {"servers", "--servers"}, {"max duration", "--max-duration"},
-	} {
-		if strings.HasPrefix(msg, p.prefix) {
-			return fmt.Errorf("%s: %s", p.flag, msg)
-		}
+	flags := map[string]string{"Bugs": "--bugs", "Kinds": "--faults", "Servers": "--servers", "MaxDuration": "--max-duration"}
+	var oe *gen.OptionError
+	if errors.As(err, &oe) && flags[oe.Field] != "" {
+		return fmt.Errorf("%s: %w", flags[oe.Field], err)
 	}
 	return err
 }

@@ -3,9 +3,8 @@ package main
 import (
 	"bytes"
 	"fmt"
-	"os"
-	"path/filepath"
 
+	"github.com/consim/consim/consimtest"
 	"github.com/consim/consim/reports"
 )
 
@@ -19,16 +18,7 @@ func writeJUnit(path string, suites ...reports.JUnitSuite) error {
 	if err := reports.WriteJUnit(&b, suites...); err != nil {
 		return err
 	}
-	if dir := filepath.Dir(path); dir != "." {
-		if err := os.MkdirAll(dir, 0o755); err != nil {
-			return fmt.Errorf("--junit %s: %w", path, err)
-		}
-	}
-	tmp := path + ".tmp"
-	if err := os.WriteFile(tmp, b.Bytes(), 0o644); err != nil {
-		return fmt.Errorf("--junit %s: %w", path, err)
-	}
-	if err := os.Rename(tmp, path); err != nil {
+	if err := consimtest.WriteFile(path, b.Bytes()); err != nil {
 		return fmt.Errorf("--junit %s: %w", path, err)
 	}
 	return nil

@@ -1,6 +1,7 @@
 package gen
 
 import (
+	"errors"
 	"flag"
 	"fmt"
 	"reflect"
@@ -66,8 +67,10 @@ func TestOptionsCheck(t *testing.T) {
 		{Options{MinServers: 6, MaxServers: 4}, "servers 6 to 4"},
 		{Options{MaxDuration: 1e9}, "max duration 1s"},
 	} {
-		if err := c.o.Check(); err == nil || !strings.Contains(err.Error(), c.want) {
-			t.Errorf("%+v: got %v, want %q", c.o, err, c.want)
+		err := c.o.Check()
+		var oe *OptionError
+		if err == nil || !strings.Contains(err.Error(), c.want) || !errors.As(err, &oe) {
+			t.Errorf("%+v: got %v, want an *OptionError saying %q", c.o, err, c.want)
 		}
 	}
 	if err := (Options{}).Check(); err != nil {

@@ -55,27 +55,42 @@ var Kinds = []string{
 	KindRing, KindNICDown, KindNICFlap,
 }
 
-// Check says what is wrong with o, in words a flag's user reads, or nil.
+// OptionError is what Check finds wrong with one field of Options, which it names.
+type OptionError struct {
+	// Field is the Options field: Bugs, Kinds, Servers (MinServers and MaxServers),
+	// MaxClients or MaxDuration.
+	Field string
+	Err   error
+}
+
+func (e *OptionError) Error() string { return e.Err.Error() }
+func (e *OptionError) Unwrap() error { return e.Err }
+
+// Check says what is wrong with o, in words a flag's user reads, as an *OptionError; or
+// nil.
 func (o Options) Check() error {
+	bad := func(field, format string, args ...any) error {
+		return &OptionError{Field: field, Err: fmt.Errorf(format, args...)}
+	}
 	for _, b := range o.Bugs {
 		if !slices.Contains(scenarios.Bugs, b) {
-			return fmt.Errorf("unknown bug %q: want one of %s", b, strings.Join(scenarios.Bugs, ", "))
+			return bad("Bugs", "unknown bug %q: want one of %s", b, strings.Join(scenarios.Bugs, ", "))
 		}
 	}
 	for _, k := range o.Kinds {
 		if !slices.Contains(Kinds, k) {
-			return fmt.Errorf("unknown fault kind %q: want one of %s", k, strings.Join(Kinds, ", "))
+			return bad("Kinds", "unknown fault kind %q: want one of %s", k, strings.Join(Kinds, ", "))
 		}
 	}
 	lo, hi := o.servers()
 	if lo < 1 || hi > scenarios.MaxServers || lo > hi {
-		return fmt.Errorf("servers %d to %d: want 1 <= min <= max <= %d", lo, hi, scenarios.MaxServers)
+		return bad("Servers", "servers %d to %d: want 1 <= min <= max <= %d", lo, hi, scenarios.MaxServers)
 	}
 	if o.MaxClients > scenarios.MaxClients {
-		return fmt.Errorf("max clients %d: at most %d", o.MaxClients, scenarios.MaxClients)
+		return bad("MaxClients", "max clients %d: at most %d", o.MaxClients, scenarios.MaxClients)
 	}
 	if d := o.maxDuration(); d < MinDuration || d > scenarios.MaxDuration.D() {
-		return fmt.Errorf("max duration %s: want %s to %s", d, MinDuration, scenarios.MaxDuration)
+		return bad("MaxDuration", "max duration %s: want %s to %s", d, MinDuration, scenarios.MaxDuration)
 	}
 	return nil
 }
