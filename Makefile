@@ -12,11 +12,13 @@ demo: build
 	./bin/consim run lease-window
 	@echo
 	@echo "Try next:"
+	@echo "  open out/lease-window-seed-1/report.html                    the whole run: verdicts, timeline, latency, anomalies"
 	@echo "  open out/lease-window-seed-1/linearizability-default.html   the stale reads, in porcupine's view"
 	@echo "  ./bin/consim scenarios show lease-window                     how the scenario makes them, in its comments"
 	@echo "  ./bin/consim scenarios                                       every built-in, with the faults it fires"
 	@echo "  ./bin/consim run lease-window --seed 2                       another seed (the same seed replays byte for byte)"
 	@echo "  ./bin/consim check out/lease-window-seed-1                   the verdicts again, from the saved stream alone"
+	@echo "  ./bin/consim report out/lease-window-seed-1                  the pages again, from the saved stream alone"
 
 # Every test, including the simulation tests that build and run the wasm guest.
 test: vet

@@ -74,6 +74,19 @@ func NewPercentiles(xs []float64) *Percentiles {
 // UserEvents computes UserEventStats from a stream. Who is owed what is owed.Ledger's
 // rule, the one the world's liveness phase waits on.
 func UserEvents(run *Run) UserEventStats {
+	st, _ := userEvents(run)
+	return st
+}
+
+// UserEventLatenciesMS are the delivery latencies UserEventStats.LatencyMS summarizes, in
+// milliseconds, in stream order: what a page plots as a distribution.
+func UserEventLatenciesMS(run *Run) []float64 {
+	_, l := userEvents(run)
+	return l
+}
+
+// userEvents is UserEvents, with the latencies it summarizes.
+func userEvents(run *Run) (UserEventStats, []float64) {
 	events := run.Events
 	var st UserEventStats
 	lastDown := map[string]event.Time{}
@@ -186,5 +199,5 @@ func UserEvents(run *Run) UserEventStats {
 		st.Excused += len(f.Excused)
 	}
 	st.LatencyMS = NewPercentiles(latencies)
-	return st
+	return st, latencies
 }

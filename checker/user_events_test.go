@@ -53,6 +53,11 @@ func TestUserEventsGoodHistory(t *testing.T) {
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("got %+v %+v\nwant %+v %+v", got, got.LatencyMS, want, want.LatencyMS)
 	}
+	// The latencies the percentiles summarize, in stream order: a's own two (0 ms), b's,
+	// c's, d's (up at the fire time, down later), then the filtered event's two.
+	if l := UserEventLatenciesMS(NewRun(evs)); !reflect.DeepEqual(l, []float64{0, 0, 100, 150, 200, 300, 210, 100, 200}) {
+		t.Errorf("latencies %v", l)
+	}
 }
 
 // A bad history: a missing delivery, a duplicate, an out-of-order pair, a filter leak

@@ -20,10 +20,11 @@ type Options struct {
 	// Seed is the run seed; 0 runs the scenario's own (Scenario.Seed, or
 	// scenarios.DefaultSeed when that is 0 too).
 	Seed uint64
-	// Dir, when set, is the run directory, written as `consim run --out` writes it:
-	// events.jsonl, summary.json, scenario.yaml (the scenario as run, seed included) and,
-	// with a workload, linearizability-MODE.html. It must be new, empty, or an earlier
-	// run's (ClaimRunDir); that is checked before the run. `consim check DIR` re-derives the
+	// Dir, when set, is the run directory, written as `consim run --out` writes it
+	// (reports.RunFiles): events.jsonl, summary.json, scenario.yaml (the scenario as run,
+	// seed included), report.html and, with a workload, linearizability-MODE.html. It
+	// must be new, empty, or an earlier run's (ClaimRunDir); that is checked before the
+	// run. `consim check DIR` re-derives the
 	// verdicts from it, and `consim run DIR/scenario.yaml` replays the run.
 	Dir string
 	// WallTimeout bounds the run in wall time; 0 means sim.DefaultWallTimeout. Many runs at
@@ -64,7 +65,7 @@ func Run(ctx context.Context, sc *scenarios.Scenario, opts Options) (*Result, er
 	checked := checker.NewRun(res.Events)
 	sum := reports.Judge(run, checked, res.Stream, res.Wall)
 	if opts.Dir != "" {
-		files, err := runFiles(run, checked, sum, res.Stream)
+		files, err := reports.RunFiles(run, checked, sum, res.Stream)
 		if err == nil {
 			err = WriteRunDir(opts.Dir, files)
 		}

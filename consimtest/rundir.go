@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+
+	"github.com/consim/consim/reports"
 )
 
 // The functions of this file are shared with `consim run --out`, so their errors name the
@@ -17,7 +19,7 @@ import (
 // runFile says whether name is a file a run writes into its run directory.
 func runFile(name string) bool {
 	switch name {
-	case "events.jsonl", "events.partial.jsonl", "summary.json", "scenario.yaml":
+	case "events.jsonl", "events.partial.jsonl", "summary.json", "scenario.yaml", reports.ReportFile:
 		return true
 	}
 	return strings.HasPrefix(name, "linearizability-") && strings.HasSuffix(name, ".html")

@@ -33,7 +33,7 @@ func TestClaimRunDir(t *testing.T) {
 	if err := consimtest.ClaimRunDir(root); err != nil {
 		t.Errorf("an empty directory: %v", err)
 	}
-	earlier := map[string][]byte{"events.jsonl": nil, "summary.json": nil, "scenario.yaml": nil, "linearizability-stale.html": nil}
+	earlier := map[string][]byte{"events.jsonl": nil, "summary.json": nil, "scenario.yaml": nil, "linearizability-stale.html": nil, "report.html": nil}
 	if err := consimtest.WriteRunDir(root, earlier); err != nil {
 		t.Fatal(err)
 	}
@@ -53,7 +53,7 @@ func TestClaimRunDir(t *testing.T) {
 // leaves everything else alone, and leaves no temporary file behind.
 func TestWriteRunDir(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "run")
-	earlier := map[string][]byte{"events.partial.jsonl": []byte("x"), "linearizability-stale.html": []byte("x"), "scenario.yaml": []byte("old")}
+	earlier := map[string][]byte{"events.partial.jsonl": []byte("x"), "linearizability-stale.html": []byte("x"), "report.html": []byte("x"), "scenario.yaml": []byte("old")}
 	if err := consimtest.WriteRunDir(dir, earlier); err != nil {
 		t.Fatal(err)
 	}

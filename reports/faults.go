@@ -85,14 +85,7 @@ func writeFaults(w io.Writer, s Summary) {
 		if f.EndSeconds != nil {
 			span = fmt.Sprintf("to %.3f s", *f.EndSeconds)
 		}
-		what := describeEffect(f.Effect)
-		if !f.Effective {
-			what = "NO EFFECT"
-			if f.Reason != "" {
-				what += ": " + f.Reason
-			}
-		}
-		fmt.Fprintf(w, "fault      %s %s %s, %.3f s %s: %s\n", f.Name, f.Kind, orNone(f.Targets), f.StartSeconds, span, what)
+		fmt.Fprintf(w, "fault      %s %s %s, %.3f s %s: %s\n", f.Name, f.Kind, orNone(f.Targets), f.StartSeconds, span, faultEffect(f))
 	}
 	if l := s.Liveness; l != nil {
 		if l.Converged {
@@ -101,6 +94,20 @@ func writeFaults(w io.Writer, s Summary) {
 			fmt.Fprintf(w, "liveness   NOT converged within %.0f s of healing everything\n", l.TimeoutSeconds)
 		}
 	}
+}
+
+// faultEffect says what a firing did, or that it did nothing and why.
+func faultEffect(f Fault) string {
+	if f.Kind == "heal" {
+		return "healed " + orNone(f.Targets)
+	}
+	if !f.Effective {
+		if f.Reason != "" {
+			return "NO EFFECT: " + f.Reason
+		}
+		return "NO EFFECT"
+	}
+	return describeEffect(f.Effect)
 }
 
 func orNone(xs []string) string {

@@ -79,12 +79,11 @@ func linearizability(run *checker.Run, timeout time.Duration) (map[string]string
 // modeOrder is the order the text summary prints read modes in.
 var modeOrder = []string{"default", "consistent", "stale"}
 
-// writeVerdicts prints one line per read mode, the first explained anomaly of a mode
-// that is not linearizable, and the staleness of stale reads.
-func writeVerdicts(w io.Writer, s Summary) {
-	modes := make([]string, 0, len(s.Verdicts))
-	for m := range s.Verdicts {
-		modes = append(modes, m)
+// sortedModes are the read modes that key m, in the order reports print them.
+func sortedModes[V any](m map[string]V) []string {
+	modes := make([]string, 0, len(m))
+	for mode := range m {
+		modes = append(modes, mode)
 	}
 	slices.SortFunc(modes, func(a, b string) int {
 		ia, ib := slices.Index(modeOrder, a), slices.Index(modeOrder, b)
@@ -93,7 +92,13 @@ func writeVerdicts(w io.Writer, s Summary) {
 		}
 		return cmp.Compare(a, b)
 	})
-	for _, m := range modes {
+	return modes
+}
+
+// writeVerdicts prints one line per read mode, the first explained anomaly of a mode
+// that is not linearizable, and the staleness of stale reads.
+func writeVerdicts(w io.Writer, s Summary) {
+	for _, m := range sortedModes(s.Verdicts) {
 		a := s.Anomalies[m]
 		line := fmt.Sprintf("%-11s %s", m+":", s.Verdicts[m])
 		if a != nil {

@@ -1,5 +1,6 @@
-// Package reports turns a run's events into what people and pipelines read: summary.json
-// and the terminal summary. docs/summary.md documents the JSON.
+// Package reports turns a run's events into what people and pipelines read: summary.json,
+// the terminal summary, JUnit XML, and the run directory's pages (report.html, the
+// linearizability views). docs/summary.md documents the JSON, docs/report.md the page.
 package reports
 
 import (

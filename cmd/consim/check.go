@@ -14,10 +14,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/consim/consim/checker"
-	"github.com/consim/consim/event"
 	"github.com/consim/consim/reports"
-	"github.com/consim/consim/scenarios"
 )
 
 func newCheckCmd(stdout io.Writer) *cobra.Command {
@@ -44,24 +41,12 @@ expectation fails or the saved summary disagrees.`,
 }
 
 func checkRun(dir, format string, stdout io.Writer) error {
-	stream, err := os.ReadFile(filepath.Join(dir, "events.jsonl"))
+	saved, err := loadRunDir(dir)
 	if err != nil {
-		return badInput(fmt.Errorf("%s is not a run directory: %w", dir, err))
+		return err
 	}
-	events, err := event.Decode(stream)
-	if err != nil {
-		return badInput(fmt.Errorf("%s: %w", filepath.Join(dir, "events.jsonl"), err))
-	}
+	sum := reports.Judge(saved.scenario, saved.run, saved.stream, 0)
 	scPath := filepath.Join(dir, "scenario.yaml")
-	src, err := os.ReadFile(scPath)
-	if err != nil {
-		return badInput(fmt.Errorf("%s is not a run directory: %w", dir, err))
-	}
-	sc, err := scenarios.Parse(scPath, src)
-	if err != nil {
-		return badInput(err)
-	}
-	sum := reports.Judge(sc, checker.NewRun(events), stream, 0)
 	if format == "json" {
 		stdout.Write(sum.JSON())
 	} else {

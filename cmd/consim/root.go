@@ -23,6 +23,7 @@ run stopped at its wall-time limit), 4 undecided: the checker reached its limit.
 Shell completion (built-in names, flag values): consim completion bash|zsh|fish|powershell.`,
 		Example: `  consim run baseline --seed 7
   consim check out/baseline-seed-1
+  consim report out/baseline-seed-1
   consim scenarios
   consim validate my-scenario.yaml`,
 		SilenceUsage:  true,
@@ -31,7 +32,7 @@ Shell completion (built-in names, flag values): consim completion bash|zsh|fish|
 	root.SetOut(stdout)
 	root.SetErr(stderr)
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return badInput(err) })
-	root.AddCommand(newRunCmd(stdout, stderr), newHuntCmd(stdout, stderr), newCheckCmd(stdout), newScenariosCmd(stdout), newValidateCmd(stdout), newSchemaCmd(stdout), newVersionCmd(stdout))
+	root.AddCommand(newRunCmd(stdout, stderr), newHuntCmd(stdout, stderr), newCheckCmd(stdout), newReportCmd(stdout), newScenariosCmd(stdout), newValidateCmd(stdout), newSchemaCmd(stdout), newVersionCmd(stdout))
 	return root
 }
 

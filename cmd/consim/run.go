@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -40,6 +39,8 @@ func newRunCmd(stdout, stderr io.Writer) *cobra.Command {
   DIR/events.jsonl   the exact event stream (docs/events.md)
   DIR/summary.json   the summary (docs/summary.md)
   DIR/scenario.yaml  the scenario as run, seed included
+  DIR/report.html    the run as a page: verdicts, expectations, a timeline, latency
+                     and throughput plots, anomalies (docs/report.md)
   DIR/linearizability-MODE.html  with a workload: porcupine's view of each read
                      mode's history, annotated with elections and crashes
 
@@ -110,17 +111,9 @@ func runScenario(ctx context.Context, arg string, f runFlags, stdout, stderr io.
 	// One judged run; every file and the terminal render it.
 	run := checker.NewRun(res.Events)
 	sum := reports.Judge(sc, run, res.Stream, res.Wall)
-	files := map[string][]byte{
-		"events.jsonl":  res.Stream,
-		"summary.json":  sum.JSON(),
-		"scenario.yaml": sc.Canonical(),
-	}
-	for mode := range sum.Verdicts {
-		var b bytes.Buffer
-		if err := reports.WriteHTML(&b, run, sum, mode); err != nil {
-			return err
-		}
-		files["linearizability-"+mode+".html"] = b.Bytes()
+	files, err := reports.RunFiles(sc, run, sum, res.Stream)
+	if err != nil {
+		return err
 	}
 	if err := writeFiles(dir, files); err != nil {
 		return err

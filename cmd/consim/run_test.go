@@ -186,7 +186,7 @@ func TestRunWritesRunDir(t *testing.T) {
 		}
 	}
 	// No temporary files left behind, no partial stream for a completed run.
-	if want := []string{"events.jsonl", "scenario.yaml", "summary.json"}; !reflect.DeepEqual(names, want) {
+	if want := []string{"events.jsonl", "report.html", "scenario.yaml", "summary.json"}; !reflect.DeepEqual(names, want) {
 		t.Errorf("run dir holds %v, want %v", names, want)
 	}
 
