@@ -98,6 +98,11 @@ func newReportData(sc *scenarios.Scenario, run *checker.Run, sum Summary) (*repo
 		d.Verdicts = append(d.Verdicts, verdictFor(sum, m))
 		if a := sum.Anomalies[m]; a != nil && len(a.Examples) > 0 {
 			g := anomalyGroup{Mode: m, Count: anomalyCount(a)}
+			if a.Count > len(a.Examples) {
+				g.Count += fmt.Sprintf(" anomalies, the first %d explained", len(a.Examples))
+			} else {
+				g.Count += " " + plural(a.Count, "anomaly", "anomalies")
+			}
 			for _, x := range a.Examples {
 				g.Items = append(g.Items, linkedText{Text: x.Explanation, Link: ViewLink(m, x.OpID), OpID: x.OpID})
 			}

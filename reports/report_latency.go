@@ -101,7 +101,7 @@ func latencyRaw(g opGroup, bands plot.Bands, end event.Time, lo, hi float64) (pl
 	for _, op := range shown {
 		pts[outcome(op)] = append(pts[outcome(op)], plotter.XY{X: op.Call.Seconds(), Y: max(lo, latencyMS(op))})
 	}
-	p := plot.New(g.title+": latency of every operation", "virtual time of the call (s)", "latency (ms, log)", end.Seconds())
+	p := plot.New(g.title+": latency of every operation, ms (log scale)", "virtual time of the call (s)", "ms", end.Seconds())
 	plot.LogY(p, lo, hi)
 	p.Add(bands)
 	colours := [3]color.Color{plot.OK, plot.Fail, plot.Unknown}

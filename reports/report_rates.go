@@ -56,7 +56,7 @@ func latencyQuantiles(g opGroup, w time.Duration, bands plot.Bands, end event.Ti
 			buckets[b] = append(buckets[b], op.Latency())
 		}
 	}
-	p := plot.New(g.title+": latency quantiles over time", "virtual time of the call (s)", "latency (ms, log)", end.Seconds())
+	p := plot.New(g.title+": latency quantiles over time, ms (log scale)", "virtual time of the call (s)", "ms", end.Seconds())
 	plot.LogY(p, lo, hi)
 	p.Add(bands)
 	var keys []plot.Key
@@ -121,7 +121,7 @@ func throughput(ops []checker.Op, bands plot.Bands, end event.Time) (plot.Figure
 			outcomes[outcome(op)][min(n-1, bucketOf(op.Return, w))]++
 		}
 	}
-	p := plot.New("throughput", "virtual time (s)", "operations per second", end.Seconds())
+	p := plot.New("throughput, operations per second", "virtual time (s)", "ops/s", end.Seconds())
 	p.Y.Min = 0
 	p.Add(bands)
 	line := func(counts []float64, c color.Color, dashed bool) {
@@ -151,7 +151,7 @@ func userEventCDF(run *checker.Run) (*plot.Figure, error) {
 	if len(ls) == 0 {
 		return nil, nil
 	}
-	p := plot.New("user-event delivery latency", "latency (ms)", "fraction of deliveries at or below", 0)
+	p := plot.New("user-event delivery latency: fraction of deliveries within x ms", "latency (ms)", "fraction", 0)
 	p.Y.Min, p.Y.Max = 0, 1
 	p.X.Min, p.X.Max = 0, slices.Max(ls)*1.05+1 // the last step off the frame
 	p.Add(plot.Line(plot.CDF(ls), plot.OK, false))

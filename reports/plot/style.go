@@ -13,8 +13,8 @@ import (
 // the widths Go measures for layout match what the browser draws.
 var Font = font.Font{Typeface: "Liberation", Variant: "Sans"}
 
-// Width is the width of every plot of a page, so that their time axes line up when the
-// page stacks them; the page scales them all alike to its width.
+// Width is the width of every plot of a page, so that the page scales them all alike to
+// its width and their time axes stay about aligned.
 const Width = 10 * vg.Inch // 720 pt
 
 // Colours of outcomes, one meaning everywhere: ok blue, fail red, unknown (no answer,
@@ -48,7 +48,9 @@ func New(title, xLabel, yLabel string, end float64) *plot.Plot {
 }
 
 // LogY makes the y axis logarithmic, from lo to hi (both > 0), with a tick at each power
-// of ten.
+// of ten. Give such a plot a short y label ("ms"): gonum/plot places the label's box
+// at the axis's arithmetic middle, near the top on a log axis, and a long label pushes
+// the data area down to make room for it.
 func LogY(p *plot.Plot, lo, hi float64) {
 	p.Y.Scale = plot.LogScale{}
 	p.Y.Tick.Marker = plot.LogTicks{Prec: -1}
