@@ -46,6 +46,10 @@ func Evaluate(e *scenarios.Expect, s Summary, verdicts map[string]string) []Expe
 		got, ok := verdicts[m.mode]
 		x := Expectation{Name: m.mode + ": " + m.want}
 		switch {
+		case !ok && m.want == scenarios.VerdictLinearizable:
+			// A safety property holds of an empty history: a short generated run that
+			// happened to draw no read of this mode is no false alarm.
+			x.OK, x.Detail = true, fmt.Sprintf("no %s reads were made: nothing contradicts it", m.mode)
 		case !ok:
 			x.Detail = fmt.Sprintf("no %s reads were judged", m.mode)
 		case got == checker.VerdictUnknown:

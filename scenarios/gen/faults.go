@@ -28,8 +28,7 @@ func drawFaults(t *rapid.T, sc *scenarios.Scenario, o Options) {
 		kind := rapid.SampledFrom(kinds).Draw(t, "kind")
 		trial := *sc
 		trial.Network.NICs = slices.Clone(sc.Network.NICs)
-		f := drawFault(t, &trial, kind, "")
-		d := drawn{kind: kind, fault: f}
+		d := drawn{kind: kind, faults: drawKind(t, &trial, kind)}
 		if len(trial.Network.NICs) > len(sc.Network.NICs) {
 			d.nic = &trial.Network.NICs[len(trial.Network.NICs)-1]
 		}
@@ -37,19 +36,24 @@ func drawFaults(t *rapid.T, sc *scenarios.Scenario, o Options) {
 	})
 	list := rapid.SliceOfN(one, 0, o.maxFaults()).Draw(t, "faults")
 	for i, d := range list {
-		kind, f := d.kind, d.fault
-		f.Name = fmt.Sprintf("%s-%d", kind, i+1)
+		kind, fs := d.kind, slices.Clone(d.faults)
+		for j := range fs {
+			fs[j].Name = fmt.Sprintf("%s-%d", kind, i+1)
+			if len(fs) > 1 {
+				fs[j].Name += "-" + partLabel(j)
+			}
+		}
 		trial := *sc
 		trial.Network.NICs = slices.Clone(sc.Network.NICs)
 		if d.nic != nil && !slices.ContainsFunc(trial.Network.NICs, func(n scenarios.NICs) bool { return n.Node == d.nic.Node }) {
 			trial.Network.NICs = append(trial.Network.NICs, *d.nic)
 		}
 		alone := trial
-		alone.Faults, alone.Actions = []scenarios.Fault{f}, nil
+		alone.Faults, alone.Actions = fs, nil
 		if err := alone.Validate(); err != nil {
 			t.Fatalf("gen: drew an invalid %s fault (a bug of the generator): %v\n%s", kind, err, alone.Canonical())
 		}
-		trial.Faults = append(slices.Clone(sc.Faults), f)
+		trial.Faults = append(slices.Clone(sc.Faults), fs...)
 		if trial.Validate() != nil {
 			continue // conflicts with an earlier fault or an action: leave it out
 		}
@@ -57,11 +61,23 @@ func drawFaults(t *rapid.T, sc *scenarios.Scenario, o Options) {
 	}
 }
 
-// drawn is one fault as drawn: its kind, the fault, and the second NIC it needs declared.
+// drawn is one draw of the fault list: its kind, its faults (one, or a package's several
+// that only together make a situation), and the second NIC they need declared.
 type drawn struct {
-	kind  string
-	fault scenarios.Fault
-	nic   *scenarios.NICs
+	kind   string
+	faults []scenarios.Fault
+	nic    *scenarios.NICs
+}
+
+// partLabel names the j-th fault of a package: a, b, c...
+func partLabel(j int) string { return string(rune('a' + j)) }
+
+// drawKind draws the faults of one draw of kind: a package's, or a single fault.
+func drawKind(t *rapid.T, sc *scenarios.Scenario, kind string) []scenarios.Fault {
+	if draw, ok := packages[kind]; ok {
+		return draw(t, sc)
+	}
+	return []scenarios.Fault{drawFault(t, sc, kind, "")}
 }
 
 // applies says whether a fault of kind can be drawn for sc's cluster.
@@ -76,6 +92,8 @@ func applies(kind string, sc *scenarios.Scenario) bool {
 		return agents >= 3
 	case KindRing:
 		return agents >= 4
+	case KindStalledLeaderCut, KindCrashMajority, KindSlowFollowersCrashLeader:
+		return sc.Cluster.Servers >= 3
 	}
 	return true
 }

@@ -46,6 +46,12 @@ const (
 	KindRing           = "ring"
 	KindNICDown        = "nic-down"
 	KindNICFlap        = "nic-flap"
+
+	// Packages: several faults drawn as one, which only together make the situation a
+	// class of bug needs (packages.go). Shrinking removes a package whole.
+	KindStalledLeaderCut         = "stalled-leader-cut"
+	KindCrashMajority            = "crash-majority"
+	KindSlowFollowersCrashLeader = "slow-followers-crash-leader"
 )
 
 // Kinds are every fault kind the generator draws, in its order (simplest first).
@@ -53,6 +59,7 @@ var Kinds = []string{
 	KindIsolate, KindIsolateLeader, KindCrash, KindPause, KindPartition, KindSplit,
 	KindOneWay, KindLink, KindDisk, KindPacketsBlocked, KindStreamsBlocked, KindBridge,
 	KindRing, KindNICDown, KindNICFlap,
+	KindStalledLeaderCut, KindCrashMajority, KindSlowFollowersCrashLeader,
 }
 
 // OptionError is what Check finds wrong with one field of Options, which it names.

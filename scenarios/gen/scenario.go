@@ -122,12 +122,14 @@ func drawTime(t *rapid.T, sc *scenarios.Scenario, label string, lo time.Duration
 // Properties are the names of the expectations Expect can write, as a judged run names
 // them (reports.Evaluate), liveness first: the properties of a hunt.
 var Properties = []string{
-	"liveness: converged", "consistent: linearizable", "user_events: delivered",
+	"liveness: converged", "default: linearizable", "consistent: linearizable", "user_events: delivered",
 	"lost_writes: 0", "unexplained_failures: 0",
 }
 
 // Expect returns what every run of sc on a correct node must show: consistent reads
-// linearizable (when there are any), no acknowledged write lost, every user event
+// linearizable, and default reads too when no fault is scheduled (a default read is
+// answered by whoever believes it leads, so any fault that may depose a leader unawares
+// may make it stale, as Consul documents), no acknowledged write lost, every user event
 // delivered once to every member owed it, no false failure with no fault in progress. The
 // liveness phase's convergence is always expected.
 func Expect(sc *scenarios.Scenario) *scenarios.Expect {
@@ -136,8 +138,11 @@ func Expect(sc *scenarios.Scenario) *scenarios.Expect {
 	if w := sc.Workload; w != nil {
 		e.LostWrites = &zero
 		for _, m := range w.ReadModes {
-			if m == scenarios.ModeConsistent {
+			switch {
+			case m == scenarios.ModeConsistent:
 				e.Consistent = scenarios.VerdictLinearizable
+			case m == scenarios.ModeDefault && len(sc.Faults) == 0:
+				e.Default = scenarios.VerdictLinearizable
 			}
 		}
 	}

@@ -1,0 +1,81 @@
+package gen
+
+import (
+	"fmt"
+	"time"
+
+	"pgregory.net/rapid"
+
+	"github.com/consim/consim/scenarios"
+)
+
+// packages draw the fault combinations that single faults drawn independently almost never
+// line up into: each is the situation one class of consensus bug needs, and each is drawn
+// (and shrunk away) as one fault of the list. Their parts are named KIND-N-a, KIND-N-b...
+var packages = map[string]func(*rapid.T, *scenarios.Scenario) []scenarios.Fault{
+	KindStalledLeaderCut:         drawStalledLeaderCut,
+	KindCrashMajority:            drawCrashMajority,
+	KindSlowFollowersCrashLeader: drawSlowFollowersCrashLeader,
+}
+
+// drawStalledLeaderCut stalls the leader's disk and, a little later, cuts it off from the
+// other servers for less than the stall: its raft loop, stuck in an fsync, does not notice
+// it lost its lease while the others elect a new leader (lease-window's situation). A read
+// the old leader answers without a quorum round trip is then stale.
+func drawStalledLeaderCut(t *rapid.T, sc *scenarios.Scenario) []scenarios.Fault {
+	at := drawTime(t, sc, "at", workloadStart)
+	room := steps(sc.Duration - at) // at least 10: drawTime leaves a second
+	lag := rapid.IntRange(1, min(20, room-6)).Draw(t, "lag_100ms")
+	cut := rapid.IntRange(5, min(100, room-lag-1)).Draw(t, "cut_100ms")
+	return []scenarios.Fault{
+		{At: at, For: step(lag + cut), Disk: &scenarios.DiskFault{Node: scenarios.TargetLeader, WriteLatency: step(lag + cut)}},
+		{At: at + step(lag), For: step(cut), Partition: &scenarios.Partition{Groups: [][]string{{scenarios.TargetLeader}, {scenarios.SetFollowers}}}},
+	}
+}
+
+// drawCrashMajority crashes from a bare majority to all of the servers at one instant, and
+// restarts them together: a write acknowledged but held only in memory or in a disk cache
+// (a lying fsync) is then gone from every copy that held it.
+func drawCrashMajority(t *rapid.T, sc *scenarios.Scenario) []scenarios.Fault {
+	at := drawTime(t, sc, "at", workloadStart)
+	n := sc.Cluster.Servers
+	k := n/2 + 1 + rapid.IntRange(0, n-(n/2+1)).Draw(t, "extra_servers")
+	first := rapid.IntRange(0, n-1).Draw(t, "first_server")
+	length := drawLength(t, sc, at)
+	var out []scenarios.Fault
+	for i := range k {
+		out = append(out, scenarios.Fault{At: at, For: length, Crash: fmt.Sprintf("server-%d", (first+i)%n+1)})
+	}
+	return out
+}
+
+// drawSlowFollowersCrashLeader makes every server's disk slow, then crashes the leader:
+// the new leader needs seconds to commit the entry of its term (its barrier), and until
+// then its state machine may lack writes the old leader acknowledged. A read it answers
+// without waiting for its barrier is then stale.
+func drawSlowFollowersCrashLeader(t *rapid.T, sc *scenarios.Scenario) []scenarios.Fault {
+	at := drawTime(t, sc, "at", workloadStart)
+	room := steps(sc.Duration - at) // at least 10: drawTime leaves a second
+	slow := step(rapid.IntRange(1, 30).Draw(t, "write_100ms"))
+	lag := rapid.IntRange(1, min(30, room-6)).Draw(t, "lag_100ms")
+	down := rapid.IntRange(5, min(100, room-lag-1)).Draw(t, "crash_100ms")
+	out := []scenarios.Fault{}
+	for i := 1; i <= sc.Cluster.Servers; i++ {
+		out = append(out, scenarios.Fault{At: at, For: step(lag + down), Disk: &scenarios.DiskFault{Node: fmt.Sprintf("server-%d", i), WriteLatency: slow}})
+	}
+	return append(out, scenarios.Fault{At: at + step(lag), For: step(down), Crash: scenarios.TargetLeader})
+}
+
+// steps is d in steps of 100ms, the generator's grain for times.
+func steps(d scenarios.Duration) int { return int(d.D() / (100 * time.Millisecond)) }
+
+// step is n steps of 100ms.
+func step(n int) scenarios.Duration {
+	return scenarios.Duration(time.Duration(n) * 100 * time.Millisecond)
+}
+
+// drawLength draws how long a fault starting at at lasts: half a second to ten, inside
+// the run.
+func drawLength(t *rapid.T, sc *scenarios.Scenario, at scenarios.Duration) scenarios.Duration {
+	return step(rapid.IntRange(5, min(100, steps(sc.Duration-at))).Draw(t, "for_100ms"))
+}
