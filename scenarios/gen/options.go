@@ -49,9 +49,9 @@ const (
 
 	// Packages: several faults drawn as one, which only together make the situation a
 	// class of bug needs (packages.go). Shrinking removes a package whole.
-	KindStalledLeaderCut         = "stalled-leader-cut"
-	KindCrashMajority            = "crash-majority"
-	KindSlowFollowersCrashLeader = "slow-followers-crash-leader"
+	KindStalledLeaderCut        = "stalled-leader-cut"
+	KindCrashMajority           = "crash-majority"
+	KindSlowFollowerCrashLeader = "slow-follower-crash-leader"
 )
 
 // Kinds are every fault kind the generator draws, in its order (simplest first).
@@ -59,7 +59,7 @@ var Kinds = []string{
 	KindIsolate, KindIsolateLeader, KindCrash, KindPause, KindPartition, KindSplit,
 	KindOneWay, KindLink, KindDisk, KindPacketsBlocked, KindStreamsBlocked, KindBridge,
 	KindRing, KindNICDown, KindNICFlap,
-	KindStalledLeaderCut, KindCrashMajority, KindSlowFollowersCrashLeader,
+	KindStalledLeaderCut, KindCrashMajority, KindSlowFollowerCrashLeader,
 }
 
 // OptionError is what Check finds wrong with one field of Options, which it names.
