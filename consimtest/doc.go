@@ -28,7 +28,8 @@
 //	}
 //
 // Property is the same judgement as a rapid property over generated scenarios
-// (scenarios/gen): every correct run keeps consistent reads linearizable, loses no
+// (scenarios/gen): every correct run keeps consistent reads linearizable (default reads
+// too when no fault is scheduled), loses no
 // acknowledged write, delivers every owed user event once, declares no member failed
 // with no fault in progress, and converges once every fault is healed. A failure writes
 // the scenario, seed included, to a file that `consim run FILE` replays:

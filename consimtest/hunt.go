@@ -14,6 +14,7 @@ import (
 
 	"pgregory.net/rapid"
 
+	"github.com/consim/consim/scenarios"
 	"github.com/consim/consim/scenarios/gen"
 )
 
@@ -30,7 +31,9 @@ type HuntOptions struct {
 	Parallel int
 	// File is where the shrunk failing scenario is written (PropertyOptions.File).
 	File string
-	// ShrinkTime bounds the time spent shrinking a failure; 0 means 20 minutes.
+	// ShrinkTime bounds the time spent shrinking a failure; 0 means 20 minutes. rapid's
+	// shrinker has the first third of it; the rest goes to gen.Smaller's, which carries
+	// on from the smallest failure rapid found.
 	ShrinkTime time.Duration
 	// WallTimeout bounds each run (Options.WallTimeout).
 	WallTimeout time.Duration
@@ -107,13 +110,14 @@ func Hunt(ctx context.Context, o HuntOptions) (*Finding, error) {
 	}
 	if err := rapidFlags(map[string]string{
 		"rapid.checks": strconv.Itoa((checks + workers - 1) / workers), "rapid.nofailfile": "true",
-		"rapid.shrinktime": shrink.String(),
+		"rapid.shrinktime": (shrink / 3).String(),
 	}); err != nil {
 		return nil, err
 	}
 	var (
 		claimed       bool      // a worker found a failure
-		shrinkEnd     time.Time // when its shrinking must stop
+		shrinkEnd     time.Time // when rapid's shrinking must stop
+		huntEnd       time.Time // when all shrinking must stop
 		checksRun     atomic.Int64
 		runs          atomic.Int64
 		mu            sync.Mutex
@@ -165,7 +169,8 @@ func Hunt(ctx context.Context, o HuntOptions) (*Finding, error) {
 				shrinking, found := failing, !held && !claimed
 				if found {
 					// The first failure of the hunt: this worker shrinks it, the others stop.
-					claimed, failing, shrinkEnd = true, true, time.Now().Add(shrink)
+					now := time.Now()
+					claimed, failing, shrinkEnd, huntEnd = true, true, now.Add(shrink/3), now.Add(shrink)
 				}
 				check := 0
 				if !shrinking {
@@ -204,6 +209,19 @@ func Hunt(ctx context.Context, o HuntOptions) (*Finding, error) {
 	}
 	if found == nil {
 		return nil, nil
+	}
+	// rapid's shrinking moves the draws; gen.Smaller's moves the scenario itself.
+	run := func(sc *scenarios.Scenario) (*Result, error) {
+		return Run(ctx, sc, Options{WallTimeout: o.WallTimeout})
+	}
+	err := shrinkScenario(ctx, o.File, huntEnd, run, func(res *Result, held bool) {
+		runs.Add(1)
+		if o.OnRun != nil {
+			o.OnRun(HuntRun{Result: res, Held: held, Shrinking: true})
+		}
+	})
+	if err != nil {
+		return found, fmt.Errorf("consimtest: hunt: shrink %s: %w", o.File, err)
 	}
 	found.Checks, found.Runs = foundAtChecks, int(runs.Load())
 	// The file is what a user shares: prove it replays the failure on its own.

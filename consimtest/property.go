@@ -37,7 +37,8 @@ type PropertyOptions struct {
 
 // Property returns a rapid property over gen.Scenario(o.Gen): each check runs one
 // generated scenario and holds when every expectation the generator wrote (gen.Expect:
-// consistent reads linearizable, no acknowledged write lost, user events delivered once
+// consistent reads linearizable, default reads too with no fault, no acknowledged write
+// lost, user events delivered once
 // to every member owed them, no false failure with no fault in progress; and the
 // liveness phase converging) holds. A run the harness could not complete (the world hung
 // or crashed) fails it too: that is a finding as well. An expectation the checker could

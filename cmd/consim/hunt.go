@@ -35,13 +35,19 @@ func newHuntCmd(stdout, stderr io.Writer) *cobra.Command {
 		Use:   "hunt",
 		Short: "Search generated scenarios for a property that fails, and shrink the failure to a small scenario file",
 		Long: `Run generated scenarios (a cluster shape, a workload, user events and a fault schedule
-drawn from every fault kind) and check the properties every correct run has: consistent
-reads linearizable, no acknowledged write lost, every user event delivered once to every
+drawn from every fault kind, and from packages of faults that only together make the
+situation a class of bug needs: a stalled leader cut off, a majority crashed at once, a
+slow follower when the leader crashes) and check the properties every correct run has:
+consistent reads linearizable (default reads too when no fault is scheduled), no
+acknowledged write lost, every user event delivered once to every
 member owed it, no false failure with no fault in progress, and the cluster converging
 once every fault is healed. The search is pgregory.net/rapid's.
 
-On the first failure, the scenario is shrunk (fewer and shorter faults, fewer nodes and
-keys, a lower rate, a shorter run) while it still fails, written to --out with its seed,
+On the first failure, the scenario is shrunk while it still fails the same expectations:
+first by rapid's shrinker (a third of --shrink-time), then one change at a time on the
+scenario itself (without a fault or package, shorter, fewer agents and servers, fewer
+workload clients and keys, a lower rate, simpler faults), each smaller scenario on three
+seeds. The smallest failure is written to --out with its seed,
 and replayed once from that file to prove it fails on its own: consim run FILE replays it,
 byte for byte. Progress goes to stderr, a line per run.
 

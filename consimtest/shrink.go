@@ -1,0 +1,98 @@
+package consimtest
+
+import (
+	"context"
+	"slices"
+	"time"
+
+	"github.com/consim/consim/scenarios"
+	"github.com/consim/consim/scenarios/gen"
+)
+
+// shrinkScenario carries on where rapid's shrinking stops: it takes the failing scenario
+// in file and tries gen.Smaller's simpler versions of it, each on shrinkSeeds seeds (from
+// its own up), keeping the first that fails the same way (every expectation the original
+// failed, or a harness failure for a harness failure), and starts again from
+// it, until nothing simpler fails or deadline passes. Each kept scenario is written to
+// file at once, so the file always holds the smallest failure found. onRun is called
+// after every run with its result (nil for a harness failure) and whether it held; run
+// makes a run (Run, in a hunt).
+func shrinkScenario(ctx context.Context, file string, deadline time.Time, run runFunc, onRun func(*Result, bool)) error {
+	if time.Now().After(deadline) {
+		return nil
+	}
+	sc, err := Load(file)
+	if err != nil {
+		return err
+	}
+	// The failure to keep: what the file's own run fails.
+	first, err := run(sc)
+	if onRun != nil {
+		onRun(first, err == nil && len(first.Failed()) == 0)
+	}
+	var want []string // failed expectations; nil with harnessFailed
+	harnessFailed := err != nil
+	if err == nil {
+		for _, x := range first.Failed() {
+			want = append(want, x.Name)
+		}
+		if len(want) == 0 {
+			return nil // not failing on its own: nothing to shrink from
+		}
+	}
+	fails := func(c *scenarios.Scenario) bool {
+		if time.Now().After(deadline) {
+			return false
+		}
+		res, err := run(c)
+		held := err == nil && len(res.Failed()) == 0
+		if onRun != nil {
+			onRun(res, held)
+		}
+		if err != nil {
+			return harnessFailed
+		}
+		var failed []string
+		for _, x := range res.Failed() {
+			failed = append(failed, x.Name)
+		}
+		for _, w := range want {
+			if !slices.Contains(failed, w) {
+				return false
+			}
+		}
+		return true
+	}
+	for progress := true; progress; {
+		progress = false
+		for _, c := range gen.Smaller(sc) {
+			if time.Now().After(deadline) || ctx.Err() != nil {
+				return nil
+			}
+			if kept := failsOnSomeSeed(c, fails); kept != nil {
+				if err := WriteFile(file, kept.Canonical()); err != nil {
+					return err
+				}
+				sc, progress = kept, true
+				break
+			}
+		}
+	}
+	return nil
+}
+
+// runFunc runs a scenario and judges it.
+type runFunc func(*scenarios.Scenario) (*Result, error)
+
+// failsOnSomeSeed tries c on shrinkSeeds seeds from its own up and returns c with the
+// first seed that fails, or nil.
+func failsOnSomeSeed(c *scenarios.Scenario, fails func(*scenarios.Scenario) bool) *scenarios.Scenario {
+	for i := range uint64(shrinkSeeds) {
+		seeded := *c
+		seeded.Seed = c.Seed + i
+		if fails(&seeded) {
+			return &seeded
+		}
+	}
+	return nil
+}

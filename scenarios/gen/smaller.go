@@ -1,0 +1,213 @@
+package gen
+
+import (
+	"encoding/json"
+	"fmt"
+	"regexp"
+	"slices"
+	"time"
+
+	"github.com/consim/consim/scenarios"
+)
+
+// Smaller returns valid scenarios one step simpler than sc, the biggest steps first:
+// without a fault (a package's parts go together), without a user event, shorter, with
+// fewer client agents, servers, workload clients, keys, a lower rate, a simpler mix and
+// simpler faults. Each keeps sc's seed and expectations.
+//
+// It is a shrinker of scenarios rather than of rapid's draws: rapid shrinks the choices a
+// scenario was drawn from, and a change to one early choice (the number of servers, the
+// duration) shifts the meaning of every later one, so a failing scenario of 7 servers and
+// 40 s with one fault that matters seldom shrinks past that. Here a step changes one
+// thing and leaves the rest as it was: the fault that matters stays where it is.
+func Smaller(sc *scenarios.Scenario) []*scenarios.Scenario {
+	var out []*scenarios.Scenario
+	try := func(change func(s *scenarios.Scenario) bool) {
+		s := clone(sc)
+		if s == nil || !change(s) {
+			return
+		}
+		s.Description = describe(s)
+		if s.Validate() == nil {
+			out = append(out, s)
+		}
+	}
+	for _, g := range faultGroups(sc.Faults) {
+		try(func(s *scenarios.Scenario) bool {
+			s.Faults = slices.DeleteFunc(s.Faults, func(f scenarios.Fault) bool { return faultGroup(f.Name) == g })
+			return true
+		})
+	}
+	for i := range sc.Actions {
+		try(func(s *scenarios.Scenario) bool {
+			if s.Actions = slices.Delete(s.Actions, i, i+1); len(s.Actions) == 0 {
+				s.Actions = nil
+			}
+			if !slices.ContainsFunc(s.Actions, func(a scenarios.Action) bool { return a.Event != nil }) {
+				s.Expect.UserEvents = "" // nothing left to deliver
+			}
+			return true
+		})
+	}
+	for _, d := range shorter(sc) {
+		try(func(s *scenarios.Scenario) bool { s.Duration = d; return true })
+	}
+	if sc.Cluster.Clients > 0 {
+		try(func(s *scenarios.Scenario) bool { s.Cluster.Clients = 0; return true })
+		try(func(s *scenarios.Scenario) bool { s.Cluster.Clients--; return true })
+	}
+	try(func(s *scenarios.Scenario) bool { return dropLastServer(s) })
+	if len(sc.Network.NICs) > 0 {
+		try(func(s *scenarios.Scenario) bool { s.Network.NICs = nil; return true })
+	}
+	if sc.Workload != nil {
+		smallerWorkload(sc.Workload, try)
+	}
+	for i, f := range sc.Faults {
+		if f.Every > 0 {
+			try(func(s *scenarios.Scenario) bool { s.Faults[i].Every = 0; return true })
+		}
+		if f.For >= scenarios.Duration(time.Second) {
+			try(func(s *scenarios.Scenario) bool { s.Faults[i].For = roundStep(f.For / 2); return true })
+		}
+	}
+	if sc.Disk.WriteLatency > 0 {
+		try(func(s *scenarios.Scenario) bool { s.Disk.WriteLatency = 0; return true })
+	}
+	return out
+}
+
+// dropLastServer removes the last server of s, and with it the parts of packages that
+// name it alone (a crash of it among a majority's), its second NIC and the user events it
+// fires. A fault of its own that names it makes the step invalid, and so not tried: that
+// fault goes by its own step first.
+func dropLastServer(s *scenarios.Scenario) bool {
+	if s.Cluster.Servers <= 1 {
+		return false
+	}
+	name := fmt.Sprintf("server-%d", s.Cluster.Servers)
+	s.Cluster.Servers--
+	s.Faults = slices.DeleteFunc(s.Faults, func(f scenarios.Fault) bool {
+		return faultGroup(f.Name) != f.Name && names(f, name)
+	})
+	s.Network.NICs = slices.DeleteFunc(s.Network.NICs, func(n scenarios.NICs) bool { return n.Node == name })
+	if len(s.Network.NICs) == 0 {
+		s.Network.NICs = nil
+	}
+	return true
+}
+
+// names says whether f's one target is node.
+func names(f scenarios.Fault, node string) bool {
+	switch {
+	case f.Crash != "":
+		return f.Crash == node
+	case f.Pause != "":
+		return f.Pause == node
+	case f.Isolate != "":
+		return f.Isolate == node
+	case f.Disk != nil:
+		return f.Disk.Node == node
+	}
+	return false
+}
+
+// smallerWorkload tries each simplification of the workload w with try.
+func smallerWorkload(w *scenarios.Workload, try func(func(*scenarios.Scenario) bool)) {
+	if w.Clients > 1 {
+		try(func(s *scenarios.Scenario) bool { s.Workload.Clients = 1; return true })
+		try(func(s *scenarios.Scenario) bool { s.Workload.Clients--; return true })
+	}
+	if w.Rate > 1 {
+		try(func(s *scenarios.Scenario) bool { s.Workload.Rate = max(1, s.Workload.Rate/2); return true })
+	}
+	if w.Keys > 1 {
+		try(func(s *scenarios.Scenario) bool { s.Workload.Keys = 1; return true })
+		try(func(s *scenarios.Scenario) bool { s.Workload.Keys--; return true })
+	}
+	for i, v := range w.Via {
+		if v != scenarios.ViaServers { // any server: the simplest path
+			try(func(s *scenarios.Scenario) bool { s.Workload.Via[i] = scenarios.ViaServers; return true })
+		}
+		if len(w.Via) > 1 {
+			try(func(s *scenarios.Scenario) bool { s.Workload.Via = slices.Delete(s.Workload.Via, i, i+1); return true })
+		}
+	}
+	for i := range w.ReadModes {
+		if len(w.ReadModes) > 1 {
+			try(func(s *scenarios.Scenario) bool {
+				s.Workload.ReadModes = slices.Delete(s.Workload.ReadModes, i, i+1)
+				return true
+			})
+		}
+	}
+	if w.Mix.CAS > 0 {
+		try(func(s *scenarios.Scenario) bool { s.Workload.Mix.CAS = 0; return true })
+	}
+}
+
+// shorter are shorter durations for sc: just past its last fault or action (in whole
+// seconds, at least MinDuration), and half of it.
+func shorter(sc *scenarios.Scenario) []scenarios.Duration {
+	var last scenarios.Duration
+	for _, f := range sc.Faults {
+		end := f.At + f.For
+		if f.Every > 0 || f.For == 0 {
+			end = sc.Duration // repeats or lasts to the end: the run's length is its
+		}
+		last = max(last, end)
+	}
+	for _, a := range sc.Actions {
+		last = max(last, a.At)
+	}
+	var out []scenarios.Duration
+	for _, d := range []scenarios.Duration{last + scenarios.Duration(time.Second), sc.Duration / 2} {
+		d = max(scenarios.Duration(MinDuration), scenarios.Duration(d.D().Truncate(time.Second)))
+		if d < sc.Duration && !slices.Contains(out, d) {
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
+// groupName is a generated fault's name: KIND-N, or KIND-N-x for a part of a package.
+var groupName = regexp.MustCompile(`^(.*-[0-9]+)(-[a-z])?$`)
+
+// faultGroup is the draw a fault came from: its name without a package part's letter.
+// A fault not named by the generator is a group of its own.
+func faultGroup(name string) string {
+	if m := groupName.FindStringSubmatch(name); m != nil {
+		return m[1]
+	}
+	return name
+}
+
+// faultGroups are the groups of faults, in order of first appearance.
+func faultGroups(faults []scenarios.Fault) []string {
+	var out []string
+	for _, f := range faults {
+		if g := faultGroup(f.Name); !slices.Contains(out, g) {
+			out = append(out, g)
+		}
+	}
+	return out
+}
+
+// roundStep rounds d down to the generator's grain, 100ms, and at least one grain.
+func roundStep(d scenarios.Duration) scenarios.Duration {
+	return max(step(1), scenarios.Duration(d.D().Truncate(100*time.Millisecond)))
+}
+
+// clone is a deep copy of sc, through JSON (every field of a scenario has its JSON form,
+// which is how a run hands one to the guest); nil if that fails.
+func clone(sc *scenarios.Scenario) *scenarios.Scenario {
+	b, err := json.Marshal(sc)
+	if err != nil {
+		return nil
+	}
+	s := new(scenarios.Scenario)
+	if json.Unmarshal(b, s) != nil {
+		return nil
+	}
+	return s
+}

@@ -1,0 +1,83 @@
+package gen
+
+import (
+	"flag"
+	"slices"
+	"testing"
+	"time"
+
+	"pgregory.net/rapid"
+
+	"github.com/consim/consim/scenarios"
+)
+
+// Every step of Smaller is a valid scenario that differs from the one it came from.
+func TestSmallerStepsAreValid(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		sc := Scenario(Options{}).Draw(t, "scenario")
+		before := string(sc.Canonical())
+		for _, c := range Smaller(sc) {
+			if err := c.Validate(); err != nil {
+				t.Fatalf("an invalid step: %v\n%s", err, c.Canonical())
+			}
+			if string(c.Canonical()) == before {
+				t.Fatalf("a step that changes nothing:\n%s", before)
+			}
+			if c.Seed != sc.Seed || c.Bugs == nil && sc.Bugs != nil {
+				t.Fatalf("a step changed the seed or the bugs")
+			}
+		}
+		if string(sc.Canonical()) != before {
+			t.Fatal("Smaller changed the scenario it was given")
+		}
+	})
+}
+
+// Greedy shrinking with Smaller, for a failure that needs a stalled-leader-cut package, three
+// servers and consistent reads, ends at that package alone in the simplest scenario around
+// it: whatever the scenario it started from, the fault that matters stays where it is and
+// everything else goes.
+func TestSmallerKeepsTheFaultThatMatters(t *testing.T) {
+	fails := func(s *scenarios.Scenario) bool {
+		parts := 0
+		for _, f := range s.Faults {
+			if faultGroup(f.Name) != f.Name && f.Name[:len(KindStalledLeaderCut)] == KindStalledLeaderCut {
+				parts++
+			}
+		}
+		return parts == 2 && s.Cluster.Servers >= 3 && slices.Contains(s.Workload.ReadModes, scenarios.ModeConsistent)
+	}
+	// Each check shrinks a whole scenario step by step: a few are enough.
+	old := flag.Lookup("rapid.checks").Value.String()
+	flag.Set("rapid.checks", "20")
+	t.Cleanup(func() { flag.Set("rapid.checks", old) })
+	rapid.Check(t, func(t *rapid.T) {
+		sc := Scenario(Options{Kinds: []string{KindCrash, KindLink, KindStalledLeaderCut, KindNICFlap}}).Draw(t, "scenario")
+		if !fails(sc) {
+			t.Skip("no stalled-leader-cut with consistent reads")
+		}
+		for steps := 0; ; steps++ {
+			if steps > 1000 {
+				t.Fatal("no end in 1000 steps")
+			}
+			next := Smaller(sc)
+			i := slices.IndexFunc(next, fails)
+			if i < 0 {
+				break
+			}
+			sc = next[i]
+		}
+		w := sc.Workload
+		var end scenarios.Duration
+		for _, f := range sc.Faults {
+			end = max(end, f.At+f.For)
+		}
+		if len(sc.Faults) != 2 || sc.Cluster.Servers != 3 || sc.Cluster.Clients != 0 || len(sc.Actions) != 0 ||
+			len(sc.Network.NICs) != 0 || sc.Disk.WriteLatency != 0 ||
+			w.Clients != 1 || w.Rate != 1 || w.Keys != 1 || len(w.Via) != 1 || w.Mix.CAS != 0 ||
+			!slices.Equal(w.ReadModes, []string{scenarios.ModeConsistent}) ||
+			sc.Duration < end || sc.Duration > max(scenarios.Duration(MinDuration), end+scenarios.Duration(time.Second)) {
+			t.Fatalf("shrank to a scenario that is not the simplest with the package:\n%s", sc.Canonical())
+		}
+	})
+}
