@@ -13,7 +13,7 @@ demo: build
 	@echo
 	@echo "Try next:"
 	@echo "  open out/lease-window-seed-1/report.html                    the whole run: verdicts, timeline, latency, anomalies"
-	@echo "  open out/lease-window-seed-1/linearizability-default.html   the stale reads, in porcupine's view"
+	@echo "  open out/lease-window-seed-1/linearizability-default.html   the stale reads, each anomaly in words and in the history"
 	@echo "  ./bin/consim scenarios show lease-window                     how the scenario makes them, in its comments"
 	@echo "  ./bin/consim scenarios                                       every built-in, with the faults it fires"
 	@echo "  ./bin/consim run lease-window --seed 2                       another seed (the same seed replays byte for byte)"

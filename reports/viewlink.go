@@ -10,5 +10,9 @@ func ViewFile(mode string) string { return "linearizability-" + mode + ".html" }
 // "op=OPID" (checker.Anomaly.OpID) and scrolls to that operation. Keeping the format here,
 // in one place, is what keeps the report's links and the view's reader in step.
 func ViewLink(mode, opID string) string {
-	return ViewFile(mode) + "#op=" + url.QueryEscape(opID)
+	return ViewFile(mode) + "#" + opFragment(opID)
 }
+
+// opFragment is the fragment (without "#") that names one operation. The view's script
+// reads it with URLSearchParams, which undoes QueryEscape.
+func opFragment(opID string) string { return "op=" + url.QueryEscape(opID) }

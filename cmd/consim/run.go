@@ -41,8 +41,9 @@ func newRunCmd(stdout, stderr io.Writer) *cobra.Command {
   DIR/scenario.yaml  the scenario as run, seed included
   DIR/report.html    the run as a page: verdicts, expectations, a timeline, latency
                      and throughput plots, anomalies (docs/report.md)
-  DIR/linearizability-MODE.html  with a workload: porcupine's view of each read
-                     mode's history, annotated with elections and crashes
+  DIR/linearizability-MODE.html  with a workload: each read mode's history in
+                     porcupine's view, with the verdict, the anomalies, a time axis
+                     and the fault windows (docs/view.md); #op=OPID goes to an op
 
 The same scenario and seed give the same events.jsonl, byte for byte.`,
 		Example: `  consim run baseline

@@ -140,12 +140,13 @@ func (p *Page) Problems() ([]string, error) {
 }
 
 // Eval evaluates the JavaScript expression js in the page and decodes its value (JSON) into
-// out; out may be nil to ignore it. An exception thrown by js is an error here, not a
+// out; out may be nil to ignore it. A promise is awaited (so a test can wait for the page:
+// new Promise(r => setTimeout(r, 50))). An exception thrown by js is an error here, not a
 // problem of the page.
 func (p *Page) Eval(js string, out any) error {
 	ctx, done := context.WithTimeout(p.ctx, Timeout)
 	defer done()
-	raw, err := chromedp.Run(ctx, chromedp.Evaluate[[]byte](js))
+	raw, err := chromedp.Run(ctx, chromedp.Evaluate[[]byte](js, chromedp.EvalAwaitPromise))
 	if err != nil {
 		return fmt.Errorf("browser: eval %q: %w", short(js), err)
 	}
