@@ -121,3 +121,33 @@ func TestCDF(t *testing.T) {
 		}
 	}
 }
+
+func TestTimeTicks(t *testing.T) {
+	labels := func(lo, hi float64) string {
+		var out []string
+		for _, tk := range (TimeTicks{}).Ticks(lo, hi) {
+			if tk.Label != "" {
+				out = append(out, tk.Label)
+			}
+		}
+		return strings.Join(out, " ")
+	}
+	for _, tc := range []struct {
+		lo, hi float64
+		want   string
+	}{
+		{0, 50.018, "0 10 20 30 40 50"},
+		{0, 45.034, "0 5 10 15 20 25 30 35 40 45"},
+		{0, 18.414, "0 2 4 6 8 10 12 14 16 18"},
+		{0, 0.75, "0 0.1 0.2 0.3 0.4 0.5 0.6 0.7"},
+		{0, 100, "0 10 20 30 40 50 60 70 80 90 100"},
+		{0, 120, "0 20 40 60 80 100 120"},
+	} {
+		if got := labels(tc.lo, tc.hi); got != tc.want {
+			t.Errorf("%g to %g: %q, want %q", tc.lo, tc.hi, got, tc.want)
+		}
+	}
+	if ts := (TimeTicks{}).Ticks(0, 0); ts != nil {
+		t.Errorf("an empty axis has ticks %v", ts)
+	}
+}

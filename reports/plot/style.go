@@ -29,7 +29,7 @@ var (
 )
 
 // New returns a plot with the page's fonts and sizes, an x axis in virtual seconds from
-// 0 to end (end <= 0: from the data), and the given labels.
+// 0 to end with round ticks (end <= 0: an x axis from the data), and the given labels.
 func New(title, xLabel, yLabel string, end float64) *plot.Plot {
 	p := plot.New()
 	p.Title.Text = title
@@ -43,6 +43,7 @@ func New(title, xLabel, yLabel string, end float64) *plot.Plot {
 	p.X.Label.Text, p.Y.Label.Text = xLabel, yLabel
 	if end > 0 {
 		p.X.Min, p.X.Max = 0, end
+		p.X.Tick.Marker = TimeTicks{}
 	}
 	return p
 }

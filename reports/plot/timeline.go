@@ -109,13 +109,20 @@ func (t *Timeline) labelRows(perPoint float64) ([]int, int) {
 	if len(t.Bands) == 0 {
 		return nil, 0
 	}
-	sty := labelStyle()
 	spans := make([]Span, len(t.Bands))
 	for i, b := range t.Bands {
-		wide := float64(sty.Width(b.Label)*labelSlack+labelGap) * perPoint
-		spans[i] = Span{From: b.From, To: max(b.To, b.From+wide)}
+		at, wide := t.labelAt(b, perPoint)
+		spans[i] = Span{From: min(at, b.From), To: max(b.To, at+wide)}
 	}
 	return Rows(spans)
+}
+
+// labelAt is where a band's label starts and how much time its width takes, in seconds
+// (perPoint: seconds per point): at the band's start, or moved left so that it ends at
+// the end of the axis rather than past it.
+func (t *Timeline) labelAt(b Band, perPoint float64) (at, wide float64) {
+	wide = float64(labelStyle().Width(b.Label)*labelSlack+labelGap) * perPoint
+	return max(0, min(b.From, t.End-wide)), wide
 }
 
 // timelinePlotter draws a Timeline on its plot's data area.
@@ -147,12 +154,14 @@ func (tp *timelinePlotter) Plot(c draw.Canvas, p *plot.Plot) {
 		c.StrokeLine2(draw.LineStyle{Color: color.Gray{Y: 0x88}, Width: 0.5}, c.Min.X, lanesTop, c.Max.X, lanesTop)
 	}
 	sty := labelStyle()
+	perPoint := (p.X.Max - p.X.Min) / float64(c.Max.X-c.Min.X)
 	for i, b := range t.Bands {
 		ry := y(t.rowY(tp.rows[i]))
 		x0, x1 := bandX(c, p, b)
+		at, _ := t.labelAt(b, perPoint)
 		c.FillPolygon(b.fill(i), []vg.Point{{X: x0, Y: ry - rowHeight/2 + 1}, {X: x1, Y: ry - rowHeight/2 + 1}, {X: x1, Y: ry + rowHeight/2 - 1}, {X: x0, Y: ry + rowHeight/2 - 1}})
 		sty.Color = Opaque(b.fill(i))
-		c.FillText(sty, vg.Point{X: x0 + 2, Y: ry}, b.Label)
+		c.FillText(sty, vg.Point{X: x(at) + 2, Y: ry}, b.Label)
 	}
 
 	// Bars, with their labels where there is room.
