@@ -36,6 +36,7 @@ vet:
 bench:
 	$(GO) test -run '^$$' -bench . ./netmodel/
 	$(GO) test -run '^$$' -bench . -benchtime 3x ./checker/
+	$(GO) test -run '^$$' -bench . -benchtime 3x ./reports/
 	$(GO) test -run '^$$' -bench . -benchtime 3x ./sim/
 
 # Sweeps, not part of `make test` (which runs TestNoBugSweep over 5 seeds): every built-in

@@ -8,8 +8,8 @@ import (
 )
 
 // TimeTicks marks an axis of virtual seconds at a round step (1, 2 or 5 times a power of
-// ten) that gives at most 10 labelled ticks, with unlabelled ones between, the labels
-// without trailing zeros ("12.5", not "12.50").
+// ten) that gives at most 10 labelled ticks, with an unlabelled one halfway between, the
+// labels without trailing zeros ("12.5", not "12.50").
 type TimeTicks struct{}
 
 var _ plot.Ticker = TimeTicks{}
@@ -21,16 +21,14 @@ func (TimeTicks) Ticks(lo, hi float64) []plot.Tick {
 		return nil
 	}
 	mag := math.Pow(10, math.Floor(math.Log10(span/10)))
-	step, minor := mag, 5
-	for _, m := range []struct {
-		f     float64
-		minor int
-	}{{1, 5}, {2, 4}, {5, 5}, {10, 5}} {
-		if span/(m.f*mag) <= 10 {
-			step, minor = m.f*mag, m.minor
+	step := 10 * mag
+	for _, f := range []float64{1, 2, 5} {
+		if span/(f*mag) <= 10 {
+			step = f * mag
 			break
 		}
 	}
+	const minor = 2 // one unlabelled tick between labelled ones: each tick is SVG to carry
 	prec := max(0, int(-math.Floor(math.Log10(step))))
 	var ticks []plot.Tick
 	sub := step / float64(minor)

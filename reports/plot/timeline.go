@@ -1,7 +1,6 @@
 package plot
 
 import (
-	"fmt"
 	"image/color"
 
 	"gonum.org/v1/plot"
@@ -188,9 +187,4 @@ func (tp *timelinePlotter) Plot(c draw.Canvas, p *plot.Plot) {
 	for _, m := range t.Marks {
 		c.DrawGlyph(draw.GlyphStyle{Color: m.Color, Radius: 3, Shape: m.Glyph}, vg.Point{X: x(m.At), Y: y(t.laneY(m.Lane))})
 	}
-}
-
-// String says what the timeline holds, for tests and error messages.
-func (t *Timeline) String() string {
-	return fmt.Sprintf("timeline of %d lanes to %g s: %d bands, %d bars, %d marks", len(t.Lanes), t.End, len(t.Bands), len(t.Bars), len(t.Marks))
 }
