@@ -31,6 +31,9 @@ func (a *Agent) startAPI() *agentAPI {
 	a.AddHandler(serf.HandlerSpec{Name: "http-event-list", Filter: "user", Handler: api.events, Internal: true})
 	if a.srv != nil {
 		api.kv = &serverKV{self: raft.ServerID(c.Name), srv: a.srv, rpc: api.rpc, rpcPort: c.RPCPort, bugs: c.UnsafeBugs}
+		if c.CPU != nil {
+			api.kv = cpuKV{kvService: api.kv, cpu: c.CPU}
+		}
 		if c.RPCListener != nil {
 			api.rpcSrv = newRPCServer(c.RPCListener, rpcHandlers(api.kv))
 		}

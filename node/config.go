@@ -70,6 +70,9 @@ type Config struct {
 	Stores Stores
 	// RaftTimeout bounds raft's network I/O (NetworkTransportConfig.Timeout).
 	RaftTimeout time.Duration
+	// CPU, if set, is what every KV request this server handles (over HTTP or forwarded
+	// over RPC) holds before it is handled; nil means requests cost no time.
+	CPU CPU
 
 	// HTTPListener, if set, serves the agent's Consul-shaped HTTP API (/v1/...).
 	HTTPListener net.Listener

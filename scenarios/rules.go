@@ -34,6 +34,7 @@ var sections = []func(*validator, *Scenario){
 	checkNetwork,
 	checkNICs,
 	checkDisk,
+	checkCPU,
 	checkWorkload,
 	checkGossip,
 	checkActions,

@@ -74,6 +74,15 @@ func TestRules(t *testing.T) {
 		{"disk ok", "disk: {write_latency: 2ms}\n", ""},
 		{"disk too slow", "disk: {write_latency: 2s}\n", `t.yaml:5:23: disk.write_latency: must be between 0s and 1s, got 2s`},
 		{"disk unknown field", "disk: {fsync: 2ms}\n", `t.yaml:5:8: disk.fsync: unknown field "fsync"; allowed in disk: write_latency`},
+
+		// cpu
+		{"cpu ok", "cpu: {service_time: {get: 500us, put: 1ms, cas: 1ms, delete: 1s}}\n", ""},
+		{"cpu zero", "cpu: {service_time: {get: 0s}}\n", ""},
+		{"cpu too slow", "cpu: {service_time: {put: 1001ms}}\n", `t.yaml:5:27: cpu.service_time.put: must be between 0s and 1s, got 1.001s`},
+		{"cpu negative", "cpu:\n  service_time:\n    get: -1ms\n", `t.yaml:7:10: cpu.service_time.get: must be between 0s and 1s, got -1ms`},
+		{"cpu unknown kind", "cpu: {service_time: {read: 1ms}}\n", `t.yaml:5:22: cpu.service_time.read: unknown field "read"; allowed in cpu.service_time: get, put, cas, delete`},
+		{"cpu no unit", "cpu: {service_time: {get: 2}}\n", `t.yaml:5:27: cpu.service_time.get: invalid duration "2": write a number with a unit, like 500ms, 10s or 2m`},
+		{"cpu duration", "cpu: 2ms\n", `t.yaml:5:6: cpu: expected a mapping, found string "2ms"`},
 		{"cluster unknown field", "cluster: {servers: 3, server: 2}\n", `t.yaml:3:23: cluster.server: unknown field "server" (did you mean "servers"?); allowed in cluster: servers, clients, bootstrap_expect`},
 
 		// network and loss
@@ -129,8 +138,8 @@ func TestRules(t *testing.T) {
 		{"latency bad duration", "network: {latency: {dist: constant, mean: 2}}\n", `t.yaml:5:43: network.latency.mean: invalid duration "2": write a number with a unit, like 500ms, 10s or 2m`},
 
 		// structure
-		{"unknown top-level field", "chaos: []\n", `t.yaml:5:1: chaos: unknown field "chaos"; allowed at the top level: name, description, seed, duration, cluster, network, disk, workload, gossip, actions, faults, liveness, bugs, expect`},
-		{"unknown field, case", "Name: x\n", `t.yaml:5:1: Name: unknown field "Name" (did you mean "name"?); allowed at the top level: name, description, seed, duration, cluster, network, disk, workload, gossip, actions, faults, liveness, bugs, expect`},
+		{"unknown top-level field", "chaos: []\n", `t.yaml:5:1: chaos: unknown field "chaos"; allowed at the top level: name, description, seed, duration, cluster, network, disk, cpu, workload, gossip, actions, faults, liveness, bugs, expect`},
+		{"unknown field, case", "Name: x\n", `t.yaml:5:1: Name: unknown field "Name" (did you mean "name"?); allowed at the top level: name, description, seed, duration, cluster, network, disk, cpu, workload, gossip, actions, faults, liveness, bugs, expect`},
 		{"duplicate key", "duration: 10s\nduration: 20s\n", `t.yaml:5:1: duration: duplicate key "duration" (first written at line 4)`},
 		{"duplicate nested key", "cluster: {servers: 3, servers: 5}\n", `t.yaml:3:23: cluster.servers: duplicate key "servers" (first written at line 3)`},
 		{"non-string key", "1: x\n", `t.yaml:5:1: keys must be field names, found integer 1`},

@@ -32,6 +32,9 @@ type Scenario struct {
 	// Disk models each server's disk, where raft keeps its log, state and snapshots.
 	// Optional.
 	Disk Disk `yaml:"disk" json:"disk"`
+	// CPU models each server's processor as its KV endpoints use it: a service time per
+	// request, queued (cpu.go). Optional: the zero value makes server CPU free.
+	CPU CPU `yaml:"cpu" json:"cpu,omitzero"`
 	// Workload is the simulated KV clients that drive the cluster through its HTTP API
 	// and record every request. Optional: nil means no workload.
 	Workload *Workload `yaml:"workload" json:"workload,omitempty"`

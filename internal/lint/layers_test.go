@@ -44,6 +44,7 @@ func TestLayers(t *testing.T) {
 		"event/owed":       {"event", "node/serf/filter"},
 		"netmodel":         {},
 		"diskmodel":        {},
+		"cpumodel":         {},
 		"node/serf/filter": {},
 		"node/kv":          {},
 		"node/serf":        {"node/serf/filter"},

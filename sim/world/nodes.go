@@ -9,6 +9,7 @@ import (
 
 	"github.com/hashicorp/raft"
 
+	"github.com/consim/consim/cpumodel"
 	"github.com/consim/consim/diskmodel"
 	"github.com/consim/consim/event"
 	"github.com/consim/consim/netmodel"
@@ -167,6 +168,11 @@ func (w *World) agentConfig(n *simNode) (node.Config, error) {
 			return node.Config{}, fmt.Errorf("rpc listener: %w", err)
 		}
 		cfg.RaftLayer = layer
+		// A new processor on every start: a restarted process has an empty queue. None
+		// at all when the scenario models no CPU, so such runs take the path they always did.
+		if st := w.spec.Scenario.CPU.ServiceTime; !st.IsZero() {
+			cfg.CPU = cpumodel.New(cpumodel.Config{Get: st.Get.D(), Put: st.Put.D(), CAS: st.CAS.D(), Delete: st.Delete.D()})
+		}
 		if expect := w.spec.Scenario.Cluster.BootstrapExpect; expect > 0 {
 			cfg.BootstrapExpect = expect
 		} else {
@@ -178,6 +184,9 @@ func (w *World) agentConfig(n *simNode) (node.Config, error) {
 	}
 	return cfg, nil
 }
+
+// The modeled processor is what a server's KV endpoints hold (scenario cpu:).
+var _ node.CPU = (*cpumodel.CPU)(nil)
 
 // observer turns the agents' state changes into events.
 type observer struct{ e sink }
