@@ -18,6 +18,9 @@ import (
 // MaxFileSize bounds a scenario file. Real ones are a few kilobytes.
 const MaxFileSize = 1 << 20
 
+// emptyFile is the error of a file with no YAML document.
+const emptyFile = "file is empty: a scenario needs at least name, duration and cluster"
+
 // Parse decodes a scenario file strictly, applies defaults and validates it. filename is
 // used only in error messages. On failure it returns nil and an *ErrorList holding every
 // problem found (unknown fields, wrong types, bad values, missing or duplicate fields),
@@ -53,7 +56,7 @@ func parseYAML(filename string, data []byte) (*yaml.Node, *FieldError) {
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	var doc yaml.Node
 	if err := dec.Decode(&doc); errors.Is(err, io.EOF) {
-		return nil, fileErr(1, 1, "file is empty: a scenario needs at least name, duration and cluster")
+		return nil, fileErr(1, 1, "%s", emptyFile)
 	} else if err != nil {
 		return nil, syntaxError(filename, data, err)
 	}
