@@ -48,9 +48,11 @@ type Event struct {
 	Node string `json:"node,omitempty"`
 
 	// Run header (run_start).
-	Scenario string   `json:"scenario,omitempty"`
-	Seed     uint64   `json:"seed,omitempty"`
-	Build    string   `json:"build,omitempty"`
+	Scenario string `json:"scenario,omitempty"`
+	Seed     uint64 `json:"seed,omitempty"`
+	Build    string `json:"build,omitempty"`
+	// Engine is "native" when the native engine made the stream; absent, the wasm engine.
+	Engine   string   `json:"engine,omitempty"`
 	Version  string   `json:"version,omitempty"`
 	Servers  int      `json:"servers,omitempty"`
 	Clients  int      `json:"clients,omitempty"`

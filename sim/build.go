@@ -22,8 +22,10 @@ type Guest struct {
 	// Hash names this exact build (the first 12 hex digits of the wasm's SHA-256). The
 	// stream header carries it, so a replay on another build is detected.
 	Hash string
-	// Path is where the cached wasm lives.
+	// Path is where the cached wasm lives (the native world's test binary, when Native).
 	Path string
+	// Native marks the native engine's world (BuildNative): Wasm is then empty.
+	Native bool
 }
 
 // sockaddrModule does not compile for wasip1: no file of it defines NewRouteInfo there.

@@ -64,6 +64,9 @@ type Runner struct {
 // from wazero's cache, which this fills the first time, and only then: loading a compiled
 // module the parent would never run cost a quarter of a short run's wall time.
 func NewRunner(ctx context.Context, guest *Guest) (*Runner, error) {
+	if guest.Native {
+		return &Runner{guest: guest}, nil // each run is a process of its own
+	}
 	workers := workersEnabled.Load()
 	marker := compiledMarker(guest)
 	if workers && marker != "" {
@@ -134,11 +137,15 @@ func worldSpec(spec runspec.Spec) runspec.Spec {
 }
 
 // header is the stream's first line, run_start.
-func header(spec runspec.Spec) []byte {
+func header(spec runspec.Spec, native bool) []byte {
 	sc := &spec.Scenario
-	b, err := json.Marshal(event.Event{Type: event.RunStart, Scenario: sc.Name, Seed: spec.Seed, Build: spec.Build,
+	ev := event.Event{Type: event.RunStart, Scenario: sc.Name, Seed: spec.Seed, Build: spec.Build,
 		Version: spec.Version, Servers: sc.Cluster.Servers, Clients: sc.Cluster.Clients, Duration: event.Duration(sc.Duration),
-		Bugs: sc.Bugs})
+		Bugs: sc.Bugs}
+	if native {
+		ev.Engine = EngineNative // absent: the wasm engine, as in every stream before there were two
+	}
+	b, err := json.Marshal(ev)
 	if err != nil {
 		panic("sim: encode run_start: " + err.Error()) // plain data: cannot fail
 	}
@@ -160,10 +167,15 @@ func (r *Runner) Run(ctx context.Context, spec runspec.Spec, opts Options) (*Res
 		limit = DefaultWallTimeout
 	}
 	stream := &streamReader{onEvent: opts.OnEvent}
-	stream.Write(header(spec))
+	stream.Write(header(spec, r.guest.Native))
 	stderr := &tail{max: 16 << 10}
 	var out outcome
-	if r.local != nil {
+	if r.guest.Native {
+		out = execNative(ctx, limit, r.guest.Path, input, spec.Seed, stream, stderr)
+		if n := len(stream.events); n > 0 {
+			out.Virtual = stream.events[n-1].T.D()
+		}
+	} else if r.local != nil {
 		ctx, cancel := context.WithTimeout(ctx, limit)
 		out = r.local.exec(ctx, newVirtualClock(), input, spec.Seed, stream, stderr)
 		cancel()
@@ -176,6 +188,11 @@ func (r *Runner) Run(ctx context.Context, spec runspec.Spec, opts Options) (*Res
 			Output: stderr.String() + "\n" + stream.lastLines(5)}
 	}
 	switch {
+	case out.Hung && out.Stalled < 0:
+		// The native world says nothing until it is done: slow and hung look alike.
+		return fail("wall-time limit", fmt.Sprintf(
+			"the native world did not finish within its wall-time limit of %s: a busy loop that never yields (virtual time then stops), "+
+				"or a run longer than the limit (raise --wall-timeout); --engine wasm shows where virtual time stopped", limit))
 	case out.Hung && out.Stalled < stillGoing:
 		// Virtual time kept moving until the end: not a hang, a run longer than the limit.
 		err := &HarnessError{Kind: "wall-time limit", Virtual: res.Virtual, Detail: fmt.Sprintf(

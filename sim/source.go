@@ -33,8 +33,14 @@ const guestPackage = "cmd/simworld"
 // applied; no test files). A host-only edit (the checker, the CLI, the YAML parser) so
 // leaves the guest, and every stream's build hash, as it is.
 func guestFiles(src fs.FS) ([]string, error) {
+	return packageFiles(src, guestPackage, "wasip1", "wasm", false)
+}
+
+// packageFiles lists go.mod, go.sum and the files of root and of every package of this
+// module it imports, as built for goos/goarch, with root's test files when tests is set.
+func packageFiles(src fs.FS, root, goos, goarch string, tests bool) ([]string, error) {
 	ctx := build.Default
-	ctx.GOOS, ctx.GOARCH, ctx.CgoEnabled = "wasip1", "wasm", false
+	ctx.GOOS, ctx.GOARCH, ctx.CgoEnabled = goos, goarch, false
 	ctx.GOROOT, ctx.GOPATH = "", ""
 	ctx.JoinPath = path.Join
 	ctx.IsAbsPath = func(string) bool { return false }
@@ -62,7 +68,7 @@ func guestFiles(src fs.FS) ([]string, error) {
 
 	files := []string{"go.mod", "go.sum"}
 	seen := map[string]bool{}
-	queue := []string{guestPackage}
+	queue := []string{root}
 	for len(queue) > 0 {
 		dir := queue[0]
 		queue = queue[1:]
@@ -74,7 +80,12 @@ func guestFiles(src fs.FS) ([]string, error) {
 		if err != nil {
 			return nil, fmt.Errorf("sim: list guest source: package %s: %w", dir, err)
 		}
-		for _, f := range pkg.GoFiles {
+		goFiles, imports := pkg.GoFiles, pkg.Imports
+		if tests && dir == root {
+			goFiles = append(goFiles, pkg.TestGoFiles...)
+			imports = append(imports, pkg.TestImports...)
+		}
+		for _, f := range goFiles {
 			files = append(files, path.Join(dir, f))
 		}
 		for _, pat := range pkg.EmbedPatterns {
@@ -84,7 +95,7 @@ func guestFiles(src fs.FS) ([]string, error) {
 			}
 			files = append(files, matches...)
 		}
-		for _, imp := range pkg.Imports {
+		for _, imp := range imports {
 			if rel, ok := strings.CutPrefix(imp, modulePath+"/"); ok {
 				queue = append(queue, rel)
 			}
@@ -102,6 +113,11 @@ func sourceKey(src fs.FS, goVersion string) (string, error) {
 	if err != nil {
 		return "", err
 	}
+	return filesKey(src, files, goVersion)
+}
+
+// filesKey hashes goVersion and files of src.
+func filesKey(src fs.FS, files []string, goVersion string) (string, error) {
 	h := sha256.New()
 	fmt.Fprintf(h, "go %s\n", goVersion)
 	for _, f := range files {
@@ -125,6 +141,14 @@ func writeSource(src fs.FS, dir string) (string, error) {
 	files, err := guestFiles(src)
 	if err != nil {
 		return "", err
+	}
+	return writeFiles(src, files, dir)
+}
+
+// writeFiles writes files of src to dir, as writeSource does.
+func writeFiles(src fs.FS, files []string, dir string) (string, error) {
+	if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+		return dir, nil
 	}
 	if err := os.MkdirAll(filepath.Dir(dir), 0o755); err != nil {
 		return "", fmt.Errorf("sim: write guest source: %w", err)

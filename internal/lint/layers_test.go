@@ -54,8 +54,9 @@ func TestLayers(t *testing.T) {
 		"reports/plot":     {}, // plots for any page: knows nothing of runs
 		"reports":          {"checker", "event", "event/owed", "scenarios", "node/serf/filter", "reports/plot"},
 		"scenarios/gen":    {"scenarios", "node/serf/filter"},
-		"bench":            {"consimtest", "sim", "sim/runspec", "scenarios", "scenarios/gen", "checker", "reports", "reports/plot", "event", "event/owed", "node/serf/filter"},
-		"consimtest":       {"sim", "sim/runspec", "scenarios", "scenarios/gen", "checker", "reports", "reports/plot", "event", "event/owed", "node/serf/filter"},
+		"sim/native":       {},
+		"bench":            {"consimtest", "sim", "sim/native", "sim/runspec", "scenarios", "scenarios/gen", "checker", "reports", "reports/plot", "event", "event/owed", "node/serf/filter"},
+		"consimtest":       {"sim", "sim/native", "sim/runspec", "scenarios", "scenarios/gen", "checker", "reports", "reports/plot", "event", "event/owed", "node/serf/filter"},
 	}
 	for pkg, allowed := range mayUse {
 		for _, d := range ours(deps(t, root, "./"+pkg)) {

@@ -1,0 +1,106 @@
+package sim
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"runtime"
+
+	"github.com/consim/consim/sim/native"
+)
+
+// nativePackage is the native engine's world: a package whose test binary runs sim/world
+// inside a testing/synctest bubble.
+const nativePackage = "sim/nativeworld"
+
+// BuildNative returns the native engine's world (a prototype, not yet offered by the CLI:
+// docs/native-engine.md) for the source this binary was built from: sim/nativeworld's test binary, built for this machine with the runtime overlay of
+// sim/native, and cached like the wasm guest. Its Hash starts with "native-". A machine
+// whose Go is not the release the overlay was made for gets a *SetupError.
+func BuildNative(ctx context.Context, logw io.Writer) (*Guest, error) {
+	cache, err := CacheDir()
+	if err != nil {
+		return nil, err
+	}
+	goVersion, err := toolchain(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if err := native.CheckVersion(goVersion); err != nil {
+		return nil, &SetupError{Msg: err.Error()}
+	}
+	files, err := packageFiles(guestSource, nativePackage, runtime.GOOS, runtime.GOARCH, true)
+	if err != nil {
+		return nil, err
+	}
+	key, err := filesKey(guestSource, files, goVersion)
+	if err != nil {
+		return nil, err
+	}
+	key += "-" + overlayKey()
+	path := filepath.Join(cache, "native", key+".test")
+	if b, err := os.ReadFile(path); err == nil {
+		return newNative(b, path), nil
+	}
+	if logw != nil {
+		fmt.Fprintf(logw, "consim: building the native world (%s with the runtime overlay, once per consim build)...\n", goVersion)
+	}
+	root, err := writeFiles(guestSource, files, filepath.Join(cache, "native-source", key))
+	if err != nil {
+		return nil, err
+	}
+	goroot, err := goCmd(ctx, root, []string{"GOTOOLCHAIN=local"}, "env", "GOROOT")
+	if err != nil {
+		return nil, fmt.Errorf("sim: build native world: %w", err)
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return nil, fmt.Errorf("sim: build native world: %w", err)
+	}
+	tmp, err := os.MkdirTemp(filepath.Dir(path), "build-")
+	if err != nil {
+		return nil, fmt.Errorf("sim: build native world: %w", err)
+	}
+	defer os.RemoveAll(tmp)
+	overlay, err := native.Write(goroot, goVersion, tmp)
+	if err != nil {
+		return nil, &SetupError{Msg: err.Error()}
+	}
+	out := filepath.Join(tmp, "nativeworld.test")
+	env := []string{"GOWORK=off", "GOFLAGS=-mod=mod", "GOTOOLCHAIN=local", "CGO_ENABLED=0"}
+	if _, err := goCmd(ctx, root, env, "test", "-c", "-trimpath", "-ldflags=-buildid=", "-overlay", overlay,
+		"-o", out, "./"+nativePackage); err != nil {
+		return nil, fmt.Errorf("sim: build native world: %w", err)
+	}
+	if err := os.Rename(out, path); err != nil {
+		return nil, fmt.Errorf("sim: build native world: %w", err)
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("sim: read native world: %w", err)
+	}
+	return newNative(b, path), nil
+}
+
+// overlayKey hashes the runtime overlay, which the source key does not see (the added
+// file is embedded, not Go source of the world).
+func overlayKey() string {
+	h := sha256.New()
+	for _, e := range native.Edits {
+		fmt.Fprintf(h, "%s\x00%s\x00%s\x00", e.File, e.Old, e.New)
+	}
+	io.WriteString(h, native.Added())
+	return hex.EncodeToString(h.Sum(nil))[:8]
+}
+
+func newNative(bin []byte, path string) *Guest {
+	sum := sha256.Sum256(bin)
+	return &Guest{Hash: "native-" + hex.EncodeToString(sum[:])[:12], Path: path, Native: true}
+}
+
+// EngineNative names the native engine in a stream's header (run_start's engine); absent,
+// the wasm engine made the stream.
+const EngineNative = "native"

@@ -1,0 +1,239 @@
+package sim_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/consim/consim/event"
+	"github.com/consim/consim/scenarios"
+	"github.com/consim/consim/sim"
+	"github.com/consim/consim/sim/native"
+	"github.com/consim/consim/sim/runspec"
+)
+
+var (
+	nativeOnce   sync.Once
+	nativeRunner *sim.Runner
+	nativeErr    error
+)
+
+// sharedNative builds the native engine's world once for the whole test binary. The
+// native engine is a prototype, not part of `make test`: its tests run with
+// CONSIM_NATIVE=1 (make native-test, make native-matrix). It skips on a Go release the
+// overlay was not made for: the engine refuses to build there (a SetupError), which
+// TestNativeRefusesOtherGo covers.
+func sharedNative(t testing.TB) *sim.Runner {
+	t.Helper()
+	if os.Getenv("CONSIM_NATIVE") != "1" {
+		t.Skip("the native engine prototype: make native-test (docs/native-engine.md)")
+	}
+	if v := runtimeGoVersion(t); v != native.GoVersion {
+		t.Skipf("the native engine is made for %s; this Go is %s", native.GoVersion, v)
+	}
+	nativeOnce.Do(func() {
+		ctx := context.Background()
+		g, err := sim.BuildNative(ctx, os.Stderr)
+		if err != nil {
+			nativeErr = err
+			return
+		}
+		nativeRunner, nativeErr = sim.NewRunner(ctx, g)
+	})
+	if nativeErr != nil {
+		t.Fatalf("native world: %v", nativeErr)
+	}
+	return nativeRunner
+}
+
+func runtimeGoVersion(t testing.TB) string {
+	out, err := exec.Command("go", "env", "GOVERSION").Output()
+	if err != nil {
+		t.Skipf("no go command: %v", err)
+	}
+	return strings.TrimSpace(string(out))
+}
+
+// nativeReplays runs spec n times on the native engine and returns the distinct stream
+// hashes, each with how many runs gave it, and the first result.
+func nativeReplays(t *testing.T, spec runspec.Spec, n int) (map[string]int, *sim.Result) {
+	t.Helper()
+	r := sharedNative(t)
+	hashes := map[string]int{}
+	var first *sim.Result
+	for range n {
+		res, err := r.Run(context.Background(), spec, sim.Options{})
+		if err != nil {
+			t.Fatalf("%s seed %d natively: %v", spec.Scenario.Name, spec.Seed, err)
+		}
+		hashes[res.StreamHash()]++
+		if first == nil {
+			first = res
+		}
+	}
+	return hashes, first
+}
+
+// The native engine replays byte for byte: a few built-ins, each run three times, give
+// one stream each, and another seed another stream. (The full matrix: make native-matrix.)
+// Not in make test: see sharedNative.
+func TestNativeReplays(t *testing.T) {
+	cases := []struct {
+		name string
+		seed uint64
+	}{{"baseline", 1}, {"lease-window", 1}, {"crash-restart", 2}}
+	var baseline string
+	for _, c := range cases {
+		spec := runspec.Spec{Scenario: builtin(t, c.name), Seed: c.seed}
+		hashes, res := nativeReplays(t, spec, 3)
+		if len(hashes) != 1 {
+			t.Errorf("%s seed %d: 3 native runs gave %d different streams: %v", c.name, c.seed, len(hashes), hashes)
+		}
+		head, end := res.Events[0], res.Events[len(res.Events)-1]
+		if head.Engine != sim.EngineNative || !strings.HasPrefix(head.Build, "native-") {
+			t.Errorf("%s: the header does not name the native engine: %+v", c.name, head)
+		}
+		if end.Type != event.RunEnd || end.T.D() < spec.Scenario.Duration.D() {
+			t.Errorf("%s: stream ends with %+v", c.name, end)
+		}
+		if c.name == "baseline" {
+			baseline = res.StreamHash()
+		}
+	}
+	hashes, _ := nativeReplays(t, runspec.Spec{Scenario: builtin(t, "baseline"), Seed: 2}, 1)
+	if hashes[baseline] > 0 {
+		t.Error("baseline seeds 1 and 2 gave the same native stream: the seed does not reach the world")
+	}
+}
+
+var stressLine = regexp.MustCompile(`stress: hash ([0-9a-f]{64}) lines (\d+) gcs (\d+)`)
+
+// stress runs the native world's stress test (nativeworld's TestStress) once, with the
+// runtime fixes named in off switched off, and returns its hash and how many collections
+// ran.
+func stress(t *testing.T, off string) (hash string, gcs int) {
+	t.Helper()
+	cmd := exec.Command(sharedNative(t).Guest().Path, "-test.run=^TestStress$")
+	cmd.Env = []string{"CONSIM_NATIVE_STRESS=1", "GOMAXPROCS=1", "GOGC=off", "CONSIM_NATIVE_OFF=" + off}
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("stress test (off=%q): %v\n%s%s", off, err, out, stderr.String())
+	}
+	m := stressLine.FindSubmatch(out)
+	if m == nil {
+		t.Fatalf("stress test printed no hash: %s", out)
+	}
+	gcs, _ = strconv.Atoi(string(m[3]))
+	return string(m[1]), gcs
+}
+
+// Many goroutines, selects, maps, same-instant timers, a contended mutex, a pool and
+// enough allocation for several collections replay identically natively; with the
+// runtime's own random state (the fix for it switched off), they do not, which shows the
+// test sees a divergence when there is one.
+func TestNativeStress(t *testing.T) {
+	want, gcs := stress(t, "")
+	if gcs < 2 {
+		t.Errorf("the stress test ran %d collections, want several: it no longer tests collecting at idle moments", gcs)
+	}
+	for i := range 3 {
+		if got, _ := stress(t, ""); got != want {
+			t.Fatalf("stress run %d gave hash %.12s, run 0 %.12s", i+1, got, want)
+		}
+	}
+	seen := map[string]bool{}
+	for range 3 {
+		h, _ := stress(t, "rand")
+		seen[h] = true
+	}
+	if len(seen) < 2 {
+		t.Errorf("with the bubble's random state switched off, 3 stress runs agreed: the stress test cannot see a divergence")
+	}
+}
+
+// A world that panics is a crash, with the panic message; one that never yields is
+// stopped at the wall-time limit.
+func TestNativeHarnessFailures(t *testing.T) {
+	r := sharedNative(t)
+	sc := builtin(t, "baseline")
+	spec := runspec.Spec{Scenario: sc, Seed: 1, Debug: runspec.Debug{PanicAt: scenarios.Duration(time.Second)}}
+	_, err := r.Run(context.Background(), spec, sim.Options{})
+	var he *sim.HarnessError
+	if !errors.As(err, &he) || he.Kind != "crash" || he.ExitCode != 2 || !strings.Contains(he.Output, "debug panic_at 1s reached") {
+		t.Errorf("panic: want a crash with exit code 2 and the panic, got %v", err)
+	}
+	spec = runspec.Spec{Scenario: sc, Seed: 1, Debug: runspec.Debug{HangAt: scenarios.Duration(2 * time.Second)}}
+	_, err = r.Run(context.Background(), spec, sim.Options{WallTimeout: 3 * time.Second})
+	if !errors.As(err, &he) || he.Kind != "wall-time limit" {
+		t.Errorf("busy loop: want a wall-time limit harness error, got %v", err)
+	}
+}
+
+// make native-matrix: every built-in (or those in CONSIM_NATIVE_MATRIX_SCENARIOS, comma-
+// separated), seeds 1..CONSIM_NATIVE_MATRIX_SEEDS, each run CONSIM_NATIVE_MATRIX_RUNS times
+// (default 10) natively: one stream per scenario and seed.
+func TestNativeMatrix(t *testing.T) {
+	seeds, _ := strconv.Atoi(os.Getenv("CONSIM_NATIVE_MATRIX_SEEDS"))
+	if seeds == 0 {
+		t.Skip("the full native determinism matrix: make native-matrix")
+	}
+	runs, _ := strconv.Atoi(os.Getenv("CONSIM_NATIVE_MATRIX_RUNS"))
+	if runs == 0 {
+		runs = 10
+	}
+	names := scenarios.Builtins()
+	if only := os.Getenv("CONSIM_NATIVE_MATRIX_SCENARIOS"); only != "" {
+		names = strings.Split(only, ",")
+	}
+	divergent := 0
+	for _, name := range names {
+		for seed := 1; seed <= seeds; seed++ {
+			hashes, _ := nativeReplays(t, runspec.Spec{Scenario: builtin(t, name), Seed: uint64(seed)}, runs)
+			line := fmt.Sprintf("%-20s seed %-3d %d runs: %d stream(s)", name, seed, runs, len(hashes))
+			if len(hashes) != 1 {
+				divergent++
+				t.Errorf("%s: %v", line, hashes)
+			} else {
+				t.Log(line)
+			}
+		}
+	}
+	t.Logf("%d scenario-seed pairs diverged", divergent)
+}
+
+// A Go release the overlay was not made for is refused before anything is built, with a
+// SetupError (exit 2) that says what to do.
+func TestNativeRefusesOtherGo(t *testing.T) {
+	dir := t.TempDir()
+	fake := "#!/bin/sh\nif [ \"$1 $2\" = \"env GOVERSION\" ]; then echo go1.27.0; exit 0; fi\nexec " + goPath(t) + " \"$@\"\n"
+	if err := os.WriteFile(dir+"/go", []byte(fake), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("PATH", dir+":"+os.Getenv("PATH"))
+	t.Setenv("CONSIM_CACHE", t.TempDir())
+	_, err := sim.BuildNative(context.Background(), nil)
+	var se *sim.SetupError
+	if !errors.As(err, &se) || !strings.Contains(err.Error(), "made for "+native.GoVersion) ||
+		!strings.Contains(err.Error(), "go1.27.0") || !strings.Contains(err.Error(), "--engine wasm") {
+		t.Fatalf("want a SetupError naming both versions and --engine wasm, got %v", err)
+	}
+}
+
+func goPath(t *testing.T) string {
+	p, err := exec.LookPath("go")
+	if err != nil {
+		t.Skip("no go command")
+	}
+	return p
+}
