@@ -120,7 +120,9 @@ func CheckLinearizability(ops []Op, timeout time.Duration) (map[string]Verdict, 
 	for range min(runtime.GOMAXPROCS(0), len(tasks)) {
 		wg.Go(func() {
 			for t := range work {
+				keySlots <- struct{}{}
 				t.res = checkKey(t.part, ops, modes[t.mode], timeout)
+				<-keySlots
 			}
 		})
 	}
@@ -254,3 +256,9 @@ func remaining(deadline time.Time) (time.Duration, bool) {
 	left := time.Until(deadline)
 	return left, left > 0
 }
+
+// keySlots bounds the keys searched at once in the whole process, whatever the number of
+// runs judged at the same time (a hunt or a sweep with several workers): one a core, so
+// concurrent checks share the cores instead of each taking all of them and starving the
+// runs. A key's check_timeout runs from when it gets its slot.
+var keySlots = make(chan struct{}, runtime.GOMAXPROCS(0))

@@ -2,6 +2,7 @@ package sim
 
 import (
 	"context"
+	"errors"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -56,8 +57,9 @@ func (r *Result) StreamHash() string {
 // fresh module instance with its own clock, entropy and stdio. When the program called
 // Main, each run executes in a worker process; otherwise in-process.
 type Runner struct {
-	guest *Guest
-	local *engine // nil when runs go to workers
+	guest   *Guest
+	local   *engine // nil when runs go to workers
+	workers pool    // warm workers, idle between runs
 }
 
 // NewRunner compiles guest. In-process runs use that compilation; worker runs load it
@@ -112,17 +114,46 @@ func compiledMarker(guest *Guest) string {
 // Guest returns the guest this runner runs.
 func (r *Runner) Guest() *Guest { return r.guest }
 
-// Close releases the runner's resources.
+// Close releases the runner's resources: its compiled guest, its idle workers.
 func (r *Runner) Close(context.Context) error {
 	if r.local != nil {
 		r.local.close()
 	}
+	r.workers.close()
 	return nil
 }
 
 // stillGoing: a run stopped at its wall-time limit whose virtual time moved within this
 // much wall time counts as still going, not hung.
 const stillGoing = 2 * time.Second
+
+// execInWorker runs one execution in a warm worker, a new one if none is idle. A reused
+// worker that turns out to have died while idle is replaced once.
+func (r *Runner) execInWorker(ctx context.Context, limit time.Duration, input []byte, seed uint64, stdout, stderr io.Writer) (outcome, error) {
+	job, err := json.Marshal(workerJob{Wasm: r.guest.Path, Seed: seed, Input: input})
+	if err != nil {
+		return outcome{}, fmt.Errorf("sim: encode worker job: %w", err)
+	}
+	for {
+		w, reused, err := r.workers.take()
+		if err != nil {
+			return outcome{}, err
+		}
+		out, reusable, err := w.exec(ctx, limit, job, stdout, stderr)
+		switch {
+		case errors.Is(err, errWorkerGone) && reused:
+			continue
+		case errors.Is(err, errWorkerGone):
+			return outcome{}, fmt.Errorf("sim: a new worker died before the run started (%v): %s", w.err, w.stderr.String())
+		case err != nil:
+			return outcome{}, err
+		}
+		if reusable {
+			r.workers.give(w)
+		}
+		return out, nil
+	}
+}
 
 // worldSpec is what the guest is given of spec: only what the world runs. A scenario's
 // name, description and expectations change nothing the world does, but any difference in
@@ -179,7 +210,7 @@ func (r *Runner) Run(ctx context.Context, spec runspec.Spec, opts Options) (*Res
 		ctx, cancel := context.WithTimeout(ctx, limit)
 		out = r.local.exec(ctx, newVirtualClock(), input, spec.Seed, stream, stderr)
 		cancel()
-	} else if out, err = execInWorker(ctx, limit, r.guest.Path, input, spec.Seed, stream, stderr); err != nil {
+	} else if out, err = r.execInWorker(ctx, limit, input, spec.Seed, stream, stderr); err != nil {
 		return nil, err
 	}
 	res := &Result{Spec: spec, Stream: stream.raw.Bytes(), Events: stream.events, Virtual: out.Virtual, Wall: out.Wall}

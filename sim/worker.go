@@ -1,22 +1,20 @@
 package sim
 
 import (
-	"bufio"
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
 	"io"
 	"os"
-	"os/exec"
 	"os/signal"
+	"runtime/debug"
 	"sync"
 	"sync/atomic"
 	"syscall"
 	"time"
 )
 
-// workerEnv marks a process started by Runner.Run to execute one guest run.
+// workerEnv marks a process started by a Runner to execute guest runs.
 const workerEnv = "CONSIM_GUEST_WORKER"
 
 // workersEnabled is set by Main: only a program that calls Main can be re-executed as a
@@ -24,12 +22,15 @@ const workerEnv = "CONSIM_GUEST_WORKER"
 var workersEnabled atomic.Bool
 
 // Main must be called first thing in main (and in TestMain of packages whose tests run
-// the guest). In a worker process it runs the requested guest run and exits; otherwise it
-// returns at once and lets Runner.Run use worker processes.
+// the guest). In a worker process it runs the guest runs it is sent and exits; otherwise
+// it returns at once and lets Runner.Run use worker processes.
 //
-// A worker isolates the run: the parent enforces the wall-time limit by killing it, so
-// the guest needs no interruption checks and runs about twice as fast, and a guest that
-// exhausts memory takes down only its worker.
+// A worker isolates its runs from the parent: the parent enforces the wall-time limit by
+// killing it, so the guest needs no interruption checks and runs about twice as fast,
+// and a guest that exhausts memory takes down only its worker. A worker is warm: it
+// keeps its wazero runtime and compiled guest and runs job after job, each in a fresh
+// module instance with its own memory, clock, entropy and stdio, so a run in a warm
+// worker is the same run as in a new one (TestWarmWorkerRunsAreIsolated).
 func Main() {
 	if os.Getenv(workerEnv) != "1" {
 		workersEnabled.Store(true)
@@ -38,164 +39,110 @@ func Main() {
 	os.Exit(workerMain())
 }
 
-// startedLine is the first thing a worker writes on its status pipe, just before the
-// guest starts: the parent's wall-time limit runs from there.
-const startedLine = "started\n"
-
-// workerJob is what the parent sends a worker on stdin.
+// workerJob is what the parent sends a worker on stdin, one JSON line per run.
 type workerJob struct {
 	Wasm  string          `json:"wasm"`
 	Seed  uint64          `json:"seed"`
 	Input json.RawMessage `json:"input"`
 }
 
-// workerMain runs one job: the guest's stdout and stderr pass straight through, and the
-// outcome goes to file descriptor 3 as JSON.
+// workerMain runs jobs until stdin ends. Each job's output goes to stdout in frames
+// (frames.go): the guest's stdout and stderr as they come, then the outcome.
 func workerMain() int {
-	status := os.NewFile(3, "status")
-	if status == nil {
-		fmt.Fprintln(os.Stderr, "consim worker: no status pipe on fd 3")
-		return 1
-	}
-	var job workerJob
-	if err := json.NewDecoder(os.Stdin).Decode(&job); err != nil {
-		fmt.Fprintf(os.Stderr, "consim worker: read job: %v\n", err)
-		return 1
-	}
-	wasm, err := os.ReadFile(job.Wasm)
-	if err != nil {
-		fmt.Fprintf(os.Stderr, "consim worker: %v\n", err)
-		return 1
-	}
-	ctx := context.Background()
-	eng, err := newEngine(ctx, wasm, false)
-	if err != nil {
-		fmt.Fprintf(os.Stderr, "consim worker: %v\n", err)
-		return 1
-	}
-	defer eng.close()
-	stdout := bufio.NewWriterSize(os.Stdout, 64<<10)
-	clock := newVirtualClock()
-	var once sync.Mutex
-	report := func(out outcome) int {
-		once.Lock() // one report, whoever comes first; the other never returns
-		stdout.Flush()
-		if err := json.NewEncoder(status).Encode(out); err != nil {
-			fmt.Fprintf(os.Stderr, "consim worker: write status: %v\n", err)
-			return 1
+	out := newFrameWriter(os.Stdout)
+	jobs := json.NewDecoder(os.Stdin)
+	// One outcome per job, whoever reports first: the job's end, or the signal handler
+	// when the parent stops a run at its wall-time limit (the handler never lets go).
+	var reporting sync.Mutex
+	report := func(o outcome) error {
+		b, err := json.Marshal(o)
+		if err != nil {
+			return err
 		}
-		return 0
+		return out.frame(frameOutcome, b, true)
 	}
-	// The parent sends SIGTERM when the wall-time limit passes: say how far virtual time
-	// got (the guest is stuck, so the clock is still) and go. SIGKILL follows if this
+	// The parent sends SIGTERM when a run's wall-time limit passes: say how far virtual
+	// time got (the guest is stuck, so the clock is still) and go. SIGKILL follows if this
 	// goroutine cannot run.
+	var current atomic.Pointer[virtualClock]
 	term := make(chan os.Signal, 1)
 	signal.Notify(term, syscall.SIGTERM)
 	go func() {
 		<-term
-		os.Exit(report(outcome{Hung: true, Virtual: clock.elapsed(), Stalled: clock.stalled()}))
-	}()
-	// The wall-time limit covers the guest, not process start and compilation.
-	if _, err := io.WriteString(status, startedLine); err != nil {
-		fmt.Fprintf(os.Stderr, "consim worker: write status: %v\n", err)
-		return 1
-	}
-	return report(eng.exec(ctx, clock, job.Input, job.Seed, &lineFlusher{w: stdout}, os.Stderr))
-}
-
-// lineFlusher buffers the guest's many small writes and flushes at a line end once the
-// buffer is half full or a tenth of a second has passed, so the parent sees events
-// promptly (progress bars) without a syscall per event.
-type lineFlusher struct {
-	w    *bufio.Writer
-	last time.Time
-}
-
-func (l *lineFlusher) Write(p []byte) (int, error) {
-	n, err := l.w.Write(p)
-	if err != nil || len(p) == 0 || p[len(p)-1] != '\n' {
-		return n, err
-	}
-	if now := time.Now(); l.w.Buffered() > 32<<10 || now.Sub(l.last) > 100*time.Millisecond {
-		l.last = now
-		err = l.w.Flush()
-	}
-	return n, err
-}
-
-// execInWorker runs one execution in a child process. It kills the child if ctx ends, or
-// if the guest runs longer than limit (from the moment the worker says it started).
-func execInWorker(ctx context.Context, limit time.Duration, wasmPath string, input []byte, seed uint64, stdout, stderr io.Writer) (outcome, error) {
-	exe, err := os.Executable()
-	if err != nil {
-		return outcome{}, fmt.Errorf("sim: find own executable for a worker: %w", err)
-	}
-	job, err := json.Marshal(workerJob{Wasm: wasmPath, Seed: seed, Input: input})
-	if err != nil {
-		return outcome{}, fmt.Errorf("sim: encode worker job: %w", err)
-	}
-	statusR, statusW, err := os.Pipe()
-	if err != nil {
-		return outcome{}, fmt.Errorf("sim: worker status pipe: %w", err)
-	}
-	defer statusR.Close()
-	cmd := exec.Command(exe)
-	cmd.Env = append(os.Environ(), workerEnv+"=1")
-	cmd.Stdin = bytes.NewReader(job)
-	cmd.Stdout = stdout
-	cmd.Stderr = stderr
-	cmd.ExtraFiles = []*os.File{statusW}
-	if err := cmd.Start(); err != nil {
-		statusW.Close()
-		return outcome{}, fmt.Errorf("sim: start worker: %w", err)
-	}
-	statusW.Close()
-	started := make(chan struct{})
-	statusCh := make(chan []byte, 1)
-	go func() {
-		br := bufio.NewReader(statusR)
-		if line, _ := br.ReadString('\n'); line == startedLine {
-			close(started)
+		reporting.Lock()
+		o := outcome{Hung: true}
+		if c := current.Load(); c != nil {
+			o.Virtual, o.Stalled = c.elapsed(), c.stalled()
 		}
-		b, _ := io.ReadAll(br)
-		statusCh <- b
+		report(o)
+		os.Exit(0)
 	}()
-	waitCh := make(chan error, 1)
-	go func() { waitCh <- cmd.Wait() }()
-
-	var deadline <-chan time.Time
+	ctx := context.Background()
+	var eng *engine
+	var engWasm string
 	for {
-		select {
-		case <-started:
-			started = nil
-			timer := time.NewTimer(limit)
-			defer timer.Stop()
-			deadline = timer.C
-			continue
-		case werr := <-waitCh:
-			var out outcome
-			if err := json.Unmarshal(<-statusCh, &out); err != nil {
-				return outcome{}, fmt.Errorf("sim: worker died without a status (%v)", werr)
-			}
-			return out, nil
-		case <-ctx.Done():
-			cmd.Process.Kill()
-			<-waitCh
-			return outcome{Canceled: true}, nil
-		case <-deadline:
+		var job workerJob
+		if err := jobs.Decode(&job); err == io.EOF {
+			return 0
+		} else if err != nil {
+			fmt.Fprintf(os.Stderr, "consim worker: read job: %v\n", err)
+			return 1
 		}
-		break
+		if eng == nil || job.Wasm != engWasm {
+			if eng != nil {
+				eng.close()
+			}
+			wasm, err := os.ReadFile(job.Wasm)
+			if err != nil {
+				fmt.Fprintf(os.Stderr, "consim worker: %v\n", err)
+				return 1
+			}
+			if eng, err = newEngine(ctx, wasm, false); err != nil {
+				fmt.Fprintf(os.Stderr, "consim worker: %v\n", err)
+				return 1
+			}
+			engWasm = job.Wasm
+		}
+		clock := newVirtualClock()
+		current.Store(clock)
+		// The wall-time limit covers the guest, not process start and compilation.
+		if err := out.frame(frameStarted, nil, true); err != nil {
+			return 1 // the parent is gone
+		}
+		o := eng.exec(ctx, clock, job.Input, job.Seed, &guestOutput{out: out, tag: frameStdout}, &guestOutput{out: out, tag: frameStderr})
+		reporting.Lock()
+		current.Store(nil)
+		err := report(o)
+		reporting.Unlock()
+		if err != nil {
+			return 1
+		}
+		// The instance's memory is garbage now; give it back before the next run rather
+		// than let a warm worker sit on the peak of the largest run it ever made.
+		debug.FreeOSMemory()
 	}
-	// Ask for the virtual time first (see workerMain), then insist.
-	cmd.Process.Signal(syscall.SIGTERM)
-	select {
-	case <-waitCh:
-	case <-time.After(2 * time.Second):
-		cmd.Process.Kill()
-		<-waitCh
+}
+
+// guestOutput frames the guest's many small writes and sends them at a line end once
+// half the buffer is full or a tenth of a second has passed, so the parent sees events
+// promptly (progress bars) without a syscall per event.
+type guestOutput struct {
+	out     *frameWriter
+	tag     byte
+	pending int
+	last    time.Time
+}
+
+func (g *guestOutput) Write(p []byte) (int, error) {
+	flush := false
+	g.pending += len(p)
+	if len(p) > 0 && p[len(p)-1] == '\n' {
+		if now := time.Now(); g.pending > maxFrame/2 || now.Sub(g.last) > 100*time.Millisecond {
+			g.last, g.pending, flush = now, 0, true
+		}
 	}
-	var out outcome
-	json.Unmarshal(<-statusCh, &out)
-	out.Hung = true
-	return out, nil
+	if err := g.out.frame(g.tag, p, flush); err != nil {
+		return 0, err
+	}
+	return len(p), nil
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -66,7 +67,7 @@ Exit codes as consim run: 0 every check held, 1 a property failed (the file says
 	fl.StringSliceVar(&f.faults, "faults", nil, "draw faults of these kinds only ("+strings.Join(gen.Kinds, ", ")+"; default all)")
 	fl.StringVar(&f.servers, "servers", "3-7", "servers per scenario: N, or MIN-MAX")
 	fl.IntVar(&f.checks, "checks", 100, "generated scenarios to run at most")
-	fl.IntVar(&f.parallel, "parallel", 1, "workers searching at once (each uses about one core)")
+	fl.IntVar(&f.parallel, "parallel", runtime.NumCPU(), "workers searching at once, each on its own seed and about one core (one per core unless set)")
 	fl.Var(&f.seed, "seed", "rapid's seed: the same seed (with --parallel 1) draws the same scenarios (default: a new one)")
 	fl.DurationVar(&f.budget, "time", 0, "stop starting new scenarios after this much wall time (default: no limit)")
 	fl.DurationVar(&f.shrink, "shrink-time", 20*time.Minute, "wall time allowed for shrinking a failure")
