@@ -214,7 +214,7 @@ func Hunt(ctx context.Context, o HuntOptions) (*Finding, error) {
 	run := func(sc *scenarios.Scenario) (*Result, error) {
 		return Run(ctx, sc, Options{WallTimeout: o.WallTimeout})
 	}
-	err := shrinkScenario(ctx, o.File, huntEnd, run, func(res *Result, held bool) {
+	err := shrinkScenario(ctx, o.File, huntEnd, workers, run, func(res *Result, held bool) {
 		runs.Add(1)
 		if o.OnRun != nil {
 			o.OnRun(HuntRun{Result: res, Held: held, Shrinking: true})

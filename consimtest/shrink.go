@@ -3,6 +3,7 @@ package consimtest
 import (
 	"context"
 	"slices"
+	"sync"
 	"time"
 
 	"github.com/consim/consim/scenarios"
@@ -14,10 +15,11 @@ import (
 // its own up), keeping the first that fails the same way (every expectation the original
 // failed, or a harness failure for a harness failure), and starts again from
 // it, until nothing simpler fails or deadline passes. Each kept scenario is written to
-// file at once, so the file always holds the smallest failure found. onRun is called
+// file at once, so the file always holds the smallest failure found. parallel candidates
+// run at once. onRun is called
 // after every run with its result (nil for a harness failure) and whether it held; run
 // makes a run (Run, in a hunt).
-func shrinkScenario(ctx context.Context, file string, deadline time.Time, run runFunc, onRun func(*Result, bool)) error {
+func shrinkScenario(ctx context.Context, file string, deadline time.Time, parallel int, run runFunc, onRun func(*Result, bool)) error {
 	if time.Now().After(deadline) {
 		return nil
 	}
@@ -65,16 +67,26 @@ func shrinkScenario(ctx context.Context, file string, deadline time.Time, run ru
 	}
 	for progress := true; progress; {
 		progress = false
-		for _, c := range gen.Smaller(sc) {
+		// parallel candidates at a time; of those that fail, the first in Smaller's order
+		// is kept, so the result does not depend on which run ends first.
+		cands := gen.Smaller(sc)
+		for len(cands) > 0 && !progress {
 			if time.Now().After(deadline) || ctx.Err() != nil {
 				return nil
 			}
-			if kept := failsOnSomeSeed(c, fails); kept != nil {
-				if err := WriteFile(file, kept.Canonical()); err != nil {
+			batch := cands[:min(max(parallel, 1), len(cands))]
+			cands = cands[len(batch):]
+			kept := make([]*scenarios.Scenario, len(batch))
+			var wg sync.WaitGroup
+			for i, c := range batch {
+				wg.Go(func() { kept[i] = failsOnSomeSeed(c, fails) })
+			}
+			wg.Wait()
+			if i := slices.IndexFunc(kept, func(k *scenarios.Scenario) bool { return k != nil }); i >= 0 {
+				if err := WriteFile(file, kept[i].Canonical()); err != nil {
 					return err
 				}
-				sc, progress = kept, true
-				break
+				sc, progress = kept[i], true
 			}
 		}
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -41,8 +42,8 @@ func TestShrinkScenarioKeepsTheSameFailure(t *testing.T) {
 		if err := WriteFile(file, sc.Canonical()); err != nil {
 			rt.Fatal(err)
 		}
-		runs := 0
-		err := shrinkScenario(context.Background(), file, time.Now().Add(time.Minute), fake, func(*Result, bool) { runs++ })
+		var runs atomic.Int64
+		err := shrinkScenario(context.Background(), file, time.Now().Add(time.Minute), 2, fake, func(*Result, bool) { runs.Add(1) })
 		if err != nil {
 			rt.Fatal(err)
 		}
@@ -56,7 +57,7 @@ func TestShrinkScenarioKeepsTheSameFailure(t *testing.T) {
 		}
 		for _, f := range got.Faults {
 			if !strings.HasPrefix(f.Name, gen.KindCrashMajority) {
-				rt.Fatalf("kept a fault that does not matter, %s, after %d runs:\n%s", f.Name, runs, got.Canonical())
+				rt.Fatalf("kept a fault that does not matter, %s, after %d runs:\n%s", f.Name, runs.Load(), got.Canonical())
 			}
 		}
 		if got.Cluster.Servers != 1 && got.Cluster.Servers >= sc.Cluster.Servers && sc.Cluster.Servers > 3 {

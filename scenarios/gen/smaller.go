@@ -52,6 +52,9 @@ func Smaller(sc *scenarios.Scenario) []*scenarios.Scenario {
 	for _, d := range shorter(sc) {
 		try(func(s *scenarios.Scenario) bool { s.Duration = d; return true })
 	}
+	for _, by := range earlier(sc) {
+		try(func(s *scenarios.Scenario) bool { shift(s, by); return true })
+	}
 	if sc.Cluster.Clients > 0 {
 		try(func(s *scenarios.Scenario) bool { s.Cluster.Clients = 0; return true })
 		try(func(s *scenarios.Scenario) bool { s.Cluster.Clients--; return true })
@@ -168,6 +171,36 @@ func shorter(sc *scenarios.Scenario) []scenarios.Duration {
 		}
 	}
 	return out
+}
+
+// earlier are how far sc's faults and actions may move earlier together, all the way to
+// the workload's start and half-way there, each with the run shortened by as much: a
+// failure late in a long run becomes the same failure in a short one.
+func earlier(sc *scenarios.Scenario) []scenarios.Duration {
+	first := sc.Duration
+	for _, f := range sc.Faults {
+		first = min(first, f.At)
+	}
+	for _, a := range sc.Actions {
+		first = min(first, a.At)
+	}
+	gap := first - scenarios.Duration(workloadStart)
+	if first == sc.Duration || gap < scenarios.Duration(time.Second) {
+		return nil
+	}
+	return []scenarios.Duration{roundStep(gap), roundStep(gap / 2)}
+}
+
+// shift moves s's faults and actions earlier by d, and its end too (not below
+// MinDuration).
+func shift(s *scenarios.Scenario, d scenarios.Duration) {
+	for i := range s.Faults {
+		s.Faults[i].At -= d
+	}
+	for i := range s.Actions {
+		s.Actions[i].At -= d
+	}
+	s.Duration = max(scenarios.Duration(MinDuration), s.Duration-d)
 }
 
 // groupName is a generated fault's name: KIND-N, or KIND-N-x for a part of a package.
