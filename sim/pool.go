@@ -81,6 +81,7 @@ func startWorker() (*worker, error) {
 	}
 	cmd := exec.Command(exe)
 	cmd.Env = append(os.Environ(), workerEnv+"=1")
+	cmd.SysProcAttr = workerAttr()
 	w := &worker{cmd: cmd, stderr: &lockedTail{t: tail{max: 16 << 10}}, exited: make(chan struct{})}
 	cmd.Stderr = w.stderr
 	if w.stdin, err = cmd.StdinPipe(); err != nil {

@@ -46,7 +46,7 @@ func TestWarmWorkerRunsAreIsolated(t *testing.T) {
 		kind string
 	}{
 		{runspec.Spec{Scenario: short("leader-isolation"), Seed: 9}, sim.Options{}, ""},
-		{runspec.Spec{Scenario: short("baseline"), Seed: 1, Debug: runspec.Debug{HangAt: scenarios.Duration(time.Second)}}, sim.Options{WallTimeout: 2 * time.Second}, "hang"},
+		{runspec.Spec{Scenario: short("baseline"), Seed: 1, Debug: runspec.Debug{HangAt: scenarios.Duration(time.Second)}}, sim.Options{WallTimeout: 6 * time.Second}, "hang"},
 		{runspec.Spec{Scenario: short("baseline"), Seed: 1, Debug: runspec.Debug{PanicAt: scenarios.Duration(time.Second)}}, sim.Options{}, "crash"},
 	}
 	for _, o := range others {
