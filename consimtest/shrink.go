@@ -51,8 +51,8 @@ func shrinkScenario(ctx context.Context, file string, deadline time.Time, parall
 		if onRun != nil {
 			onRun(res, held)
 		}
-		if err != nil {
-			return harnessFailed
+		if err != nil || harnessFailed {
+			return err != nil && harnessFailed
 		}
 		var failed []string
 		for _, x := range res.Failed() {

@@ -2,6 +2,8 @@ package consimtest
 
 import (
 	"context"
+	"errors"
+	"os"
 	"path/filepath"
 	"strings"
 	"sync/atomic"
@@ -64,4 +66,35 @@ func TestShrinkScenarioKeepsTheSameFailure(t *testing.T) {
 			rt.Fatalf("kept %d servers:\n%s", got.Cluster.Servers, got.Canonical())
 		}
 	})
+}
+
+// A harness failure shrinks only to another harness failure: a run that completes, even
+// one that fails an expectation, is not the same failure.
+func TestShrinkScenarioKeepsAHarnessFailure(t *testing.T) {
+	sc := gen.Scenario(gen.Options{Kinds: []string{gen.KindCrash}}).Example(3)
+	file := filepath.Join(t.TempDir(), "failing.yaml")
+	if err := WriteFile(file, sc.Canonical()); err != nil {
+		t.Fatal(err)
+	}
+	want := string(sc.Canonical())
+	// The file's own run is a harness failure; every smaller one completes.
+	original := true
+	run := func(c *scenarios.Scenario) (*Result, error) {
+		if original {
+			original = false
+			return nil, errors.New("harness failure")
+		}
+		xs := []reports.Expectation{{Name: "lost_writes: 0", OK: false}}
+		return &Result{Scenario: c, Seed: c.Seed, Summary: reports.Summary{Expectations: xs}}, nil
+	}
+	if err := shrinkScenario(context.Background(), file, time.Now().Add(time.Minute), 1, run, nil); err != nil {
+		t.Fatal(err)
+	}
+	got, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(got) != want {
+		t.Errorf("a harness failure shrank to a run that completed:\n%s", got)
+	}
 }
