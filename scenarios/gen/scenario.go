@@ -36,7 +36,7 @@ func draw(t *rapid.T, o Options) *scenarios.Scenario {
 		},
 		Bugs: append([]string(nil), o.Bugs...),
 	}
-	sc.Disk.WriteLatency = scenarios.Duration(time.Duration(rapid.IntRange(0, 50).Draw(t, "fsync_ms")) * time.Millisecond)
+	sc.Disk.WriteLatency = drawFsync(t)
 	sc.Workload = drawWorkload(t, sc)
 	sc.Actions = drawEvents(t, sc)
 	drawFaults(t, sc, o)
@@ -53,6 +53,17 @@ func draw(t *rapid.T, o Options) *scenarios.Scenario {
 		t.Fatalf("gen: generated an invalid scenario (a bug of the generator): %v\n%s", err, sc.Canonical())
 	}
 	return sc
+}
+
+// drawFsync draws the servers' fsync latency: 0 to 50 ms, and one time in six a slow disk
+// of 100 ms to 1 s (a write acknowledged before it is durable then stays at risk that
+// long, which is what a lying fsync needs to lose it in a crash). It shrinks toward 0.
+func drawFsync(t *rapid.T) scenarios.Duration {
+	v := rapid.IntRange(0, 60).Draw(t, "fsync_ms_or_slow")
+	if v <= 50 {
+		return scenarios.Duration(time.Duration(v) * time.Millisecond)
+	}
+	return scenarios.Duration(time.Duration(v-50) * 100 * time.Millisecond)
 }
 
 // LivenessTimeout bounds the liveness phase of generated scenarios.

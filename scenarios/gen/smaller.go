@@ -76,6 +76,10 @@ func Smaller(sc *scenarios.Scenario) []*scenarios.Scenario {
 	}
 	if sc.Disk.WriteLatency > 0 {
 		try(func(s *scenarios.Scenario) bool { s.Disk.WriteLatency = 0; return true })
+		try(func(s *scenarios.Scenario) bool {
+			s.Disk.WriteLatency = scenarios.Duration(s.Disk.WriteLatency.D() / 2 / time.Millisecond * time.Millisecond)
+			return s.Disk.WriteLatency > 0
+		})
 	}
 	return out
 }
