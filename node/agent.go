@@ -15,8 +15,9 @@ import (
 type Agent struct {
 	cfg  Config
 	serf *serf.Serf
-	srv  *server   // nil on client agents
-	api  *agentAPI // nil without listeners
+	srv  *server    // nil on client agents
+	api  *agentAPI  // nil without listeners
+	disc *discovery // nil without the catalog (Config.Catalog)
 }
 
 // Start validates cfg and starts the agent's gossip and, for a server, raft.
@@ -40,6 +41,9 @@ func Start(cfg Config) (*Agent, error) {
 		}
 	}
 	a.api = a.startAPI()
+	if cfg.Catalog {
+		a.startDiscovery()
+	}
 	if a.srv != nil {
 		if cfg.BootstrapExpect > 0 {
 			go a.bootstrapLoop(cfg.BootstrapExpect, a.srv.done)
@@ -99,6 +103,7 @@ func (a *Agent) Raft() *raft.Raft {
 // Like raft's and memberlist's own, it may be called more than once.
 func (a *Agent) Shutdown() error {
 	var errs []error
+	a.disc.shutdown()
 	if err := a.api.stop(); err != nil {
 		errs = append(errs, fmt.Errorf("node %s: api shutdown: %w", a.cfg.Name, err))
 	}

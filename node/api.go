@@ -8,6 +8,7 @@ import (
 
 	"github.com/hashicorp/raft"
 
+	"github.com/consim/consim/node/catalog"
 	"github.com/consim/consim/node/serf"
 )
 
@@ -50,6 +51,22 @@ func (a *Agent) startAPI() *agentAPI {
 		mux.Handle("/v1/agent/members", wrap(a.agentMembers, http.MethodGet))
 		mux.Handle("/v1/agent/join/", wrap(a.agentJoin, http.MethodPut))
 		mux.Handle("/v1/agent/leave", wrap(a.agentLeave, http.MethodPut))
+		mux.Handle("/v1/agent/services", wrap(a.agentServices, http.MethodGet))
+		mux.Handle("/v1/agent/checks", wrap(a.agentChecks, http.MethodGet))
+		mux.Handle("/v1/agent/service/register", wrap(a.agentServiceRegister, http.MethodPut))
+		mux.Handle("/v1/agent/service/deregister/", wrap(a.agentServiceDeregister, http.MethodPut))
+		mux.Handle("/v1/agent/check/pass/", wrap(a.agentCheckTTL(catalog.Passing), http.MethodPut))
+		mux.Handle("/v1/agent/check/warn/", wrap(a.agentCheckTTL(catalog.Warning), http.MethodPut))
+		mux.Handle("/v1/agent/check/fail/", wrap(a.agentCheckTTL(catalog.Critical), http.MethodPut))
+		mux.Handle("/v1/agent/check/update/", wrap(a.agentCheckUpdate, http.MethodPut))
+		mux.Handle("/v1/catalog/nodes", wrap(catalogNodes(api.kv), http.MethodGet))
+		mux.Handle("/v1/catalog/services", wrap(catalogServices(api.kv), http.MethodGet))
+		mux.Handle("/v1/catalog/service/", wrap(catalogService(api.kv), http.MethodGet))
+		mux.Handle("/v1/catalog/node/", wrap(catalogNode(api.kv), http.MethodGet))
+		mux.Handle("/v1/health/service/", wrap(healthService(api.kv), http.MethodGet))
+		mux.Handle("/v1/health/checks/", wrap(healthChecks(api.kv, ReadHealthChecks, "/v1/health/checks/", "Missing service name"), http.MethodGet))
+		mux.Handle("/v1/health/node/", wrap(healthChecks(api.kv, ReadHealthNode, "/v1/health/node/", "Missing node name"), http.MethodGet))
+		mux.Handle("/v1/health/state/", wrap(healthChecks(api.kv, ReadHealthState, "/v1/health/state/", "Missing check state"), http.MethodGet))
 		mux.Handle("/v1/event/fire/", wrap(a.eventFire, http.MethodPut))
 		mux.Handle("/v1/event/list", wrap(a.eventList, http.MethodGet))
 		mux.HandleFunc("/", notFound)

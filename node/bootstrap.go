@@ -96,18 +96,38 @@ const reconcileInterval = time.Second
 // reconcileLoop runs on every server; while it leads (and has applied its barrier), it
 // adds as voters the servers gossip shows alive that raft's configuration lacks, as
 // Consul's leader does when a server joins. It never removes a server: a failed server
-// stays a voter until an operator removes it (consim has no autopilot).
+// stays a voter until an operator removes it (consim has no autopilot). With the
+// catalog, it also keeps the catalog's serf health in step with gossip
+// (catalog_reconcile.go), at once when membership changes.
 func (a *Agent) reconcileLoop(done <-chan struct{}) {
 	t := time.NewTicker(reconcileInterval)
 	defer t.Stop()
 	for {
-		select {
-		case <-done:
-			return
-		case <-t.C:
+		tick := true
+		if a.disc == nil {
+			// Without the catalog, exactly the select it always had: a case more would
+			// change how the runtime draws its random numbers, and so every run.
+			select {
+			case <-done:
+				return
+			case <-t.C:
+			}
+		} else {
+			select {
+			case <-done:
+				return
+			case <-t.C:
+			case <-a.disc.members:
+				tick = false
+			}
 		}
 		if a.srv.readyForConsistentReads() {
-			a.addMissingVoters()
+			if tick {
+				a.addMissingVoters()
+			}
+			if a.disc != nil {
+				a.reconcileCatalog()
+			}
 		}
 	}
 }

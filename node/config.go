@@ -85,6 +85,24 @@ type Config struct {
 	// RPCListener.
 	Dial func(ctx context.Context, network, addr string) (net.Conn, error)
 
+	// Catalog turns on Consul's service catalog (catalog_*.go, local.go): the leader keeps
+	// every gossip member in it with a serfHealth check (critical once gossip says the
+	// member failed), and the agent runs its services' checks and syncs them to the
+	// catalog (anti-entropy). Off, the catalog stays empty and the agent's service
+	// endpoints refuse registrations, so that a cluster without services commits nothing
+	// but KV writes to raft.
+	Catalog bool
+	// Services are the agent's own services and their checks, registered when it starts
+	// (Consul's service definitions in the agent's configuration). They need Catalog.
+	Services []ServiceDefinition
+	// AntiEntropyInterval is the base interval of the agent's full syncs with the catalog
+	// (each waits this plus a random stagger of up to as much again); zero means Consul's
+	// one minute.
+	AntiEntropyInterval time.Duration
+	// CatalogObserver hears the agent's check status changes, its anti-entropy syncs and,
+	// on a server, every catalog write its state machine applies; nil means nobody.
+	CatalogObserver CatalogObserver
+
 	// UnsafeBugs plants bugs that break the node's guarantees on purpose (bugs.go), so a
 	// scenario can show the checkers catch them. The zero value plants none; never set
 	// one outside a scenario or test that means to.
@@ -116,6 +134,15 @@ func (c *Config) validate() error {
 		return fmt.Errorf("node %s: config: BootstrapExpect and Bootstrap are two ways to bootstrap: use one", c.Name)
 	case (c.HTTPListener != nil || c.RPCListener != nil) && (c.Dial == nil || c.RPCPort == 0):
 		return fmt.Errorf("node %s: config: the HTTP API and RPC need Dial and RPCPort", c.Name)
+	}
+	if c.Catalog && c.HTTPListener == nil && c.RPCListener == nil {
+		return fmt.Errorf("node %s: config: the catalog needs the HTTP API or RPC (listeners, Dial and RPCPort)", c.Name)
+	}
+	if len(c.Services) > 0 && !c.Catalog {
+		return fmt.Errorf("node %s: config: services need the catalog (Catalog)", c.Name)
+	}
+	if err := validateServices(c.Services); err != nil {
+		return fmt.Errorf("node %s: config: %w", c.Name, err)
 	}
 	switch c.Profile {
 	case "", "lan", "wan", "local":

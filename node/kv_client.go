@@ -5,6 +5,7 @@ import (
 	"errors"
 	"math/rand/v2"
 
+	"github.com/consim/consim/node/catalog"
 	"github.com/consim/consim/node/kv"
 )
 
@@ -30,7 +31,7 @@ func (c *clientKV) call(ctx context.Context, method string, args, reply any) err
 
 func (c *clientKV) read(ctx context.Context, req ReadRequest) (ReadReply, error) {
 	var reply ReadReply
-	return reply, c.call(ctx, "KVS.Read", req, &reply)
+	return reply, c.call(ctx, readMethod(req), req, &reply)
 }
 
 func (c *clientKV) apply(ctx context.Context, req kv.Request) (ApplyReply, error) {
@@ -39,6 +40,14 @@ func (c *clientKV) apply(ctx context.Context, req kv.Request) (ApplyReply, error
 	}
 	var reply ApplyReply
 	return reply, c.call(ctx, "KVS.Apply", req, &reply)
+}
+
+func (c *clientKV) applyCatalog(ctx context.Context, req catalog.Request) (ApplyReply, error) {
+	if err := req.Validate(); err != nil {
+		return ApplyReply{}, err
+	}
+	var reply ApplyReply
+	return reply, c.call(ctx, "Catalog.Apply", req, &reply)
 }
 
 func (c *clientKV) statusLeader(ctx context.Context) (string, error) {

@@ -51,7 +51,7 @@ func (s *serverKV) read(ctx context.Context, req ReadRequest) (ReadReply, error)
 
 func (s *serverKV) forwardRead(ctx context.Context, req ReadRequest) (ReadReply, error) {
 	var reply ReadReply
-	err := s.forward(ctx, "KVS.Read", req, &reply, func() (err error) {
+	err := s.forward(ctx, readMethod(req), req, &reply, func() (err error) {
 		reply, err = s.blockingRead(ctx, req)
 		return err
 	})
@@ -80,7 +80,7 @@ func (s *serverKV) blockingRead(ctx context.Context, req ReadRequest) (ReadReply
 			}
 		}
 		// Watch before reading: a write between the two would otherwise be missed.
-		changed := s.store().Watch(req.Key)
+		changed := s.watch(req)
 		reply := s.query(req)
 		if req.Options.MinIndex == 0 || reply.Meta.Index > req.Options.MinIndex {
 			return reply, nil
@@ -101,6 +101,9 @@ func (s *serverKV) query(req ReadRequest) ReadReply {
 	var reply ReadReply
 	st := s.store()
 	switch req.Op {
+	case ReadCatalogNodes, ReadCatalogServices, ReadCatalogService, ReadCatalogNode,
+		ReadHealthService, ReadHealthChecks, ReadHealthNode, ReadHealthState:
+		reply = s.catalogQuery(req)
 	case ReadList:
 		reply.Entries, reply.Meta.Index = st.List(req.Key)
 	case ReadKeys:

@@ -6,14 +6,16 @@ import (
 	"math/rand/v2"
 	"time"
 
+	"github.com/consim/consim/node/catalog"
 	"github.com/consim/consim/node/kv"
 )
 
-// kvService answers KV reads and writes for an agent: a server from its own store or
+// kvService answers KV and catalog reads and writes for an agent: a server from its own store or
 // through its leader, a client agent through a server. The HTTP API talks only to this.
 type kvService interface {
 	read(ctx context.Context, req ReadRequest) (ReadReply, error)
 	apply(ctx context.Context, req kv.Request) (ApplyReply, error)
+	applyCatalog(ctx context.Context, req catalog.Request) (ApplyReply, error)
 	statusLeader(ctx context.Context) (string, error)
 	statusPeers(ctx context.Context) ([]string, error)
 	removePeer(ctx context.Context, req RemovePeerRequest) error
@@ -30,13 +32,23 @@ const (
 	ReadGet  = "get"  // one key
 	ReadList = "list" // every key under a prefix (?recurse)
 	ReadKeys = "keys" // key names under a prefix, up to a separator (?keys)
+	// The catalog's reads (catalog_read.go); Key names the service, node or state.
+	ReadCatalogNodes    = "catalog-nodes"
+	ReadCatalogServices = "catalog-services"
+	ReadCatalogService  = "catalog-service"
+	ReadCatalogNode     = "catalog-node"
+	ReadHealthService   = "health-service"
+	ReadHealthChecks    = "health-checks"
+	ReadHealthNode      = "health-node"
+	ReadHealthState     = "health-state"
 )
 
-// ReadRequest is one KV read, as forwarded between agents.
+// ReadRequest is one KV or catalog read, as forwarded between agents.
 type ReadRequest struct {
 	Op        string       `json:"op"`
 	Key       string       `json:"key"`
 	Separator string       `json:"separator,omitempty"`
+	Tag       string       `json:"tag,omitempty"` // catalog-service, health-service: only instances with it
 	Options   QueryOptions `json:"options"`
 }
 
@@ -44,7 +56,22 @@ type ReadRequest struct {
 type ReadReply struct {
 	Entries []*kv.Entry `json:"entries,omitempty"`
 	Keys    []string    `json:"keys,omitempty"`
-	Meta    QueryMeta   `json:"meta"`
+	// Catalog reads (catalog_read.go).
+	Nodes     []catalog.Node      `json:"nodes,omitempty"`
+	Services  map[string][]string `json:"services,omitempty"`
+	Instances []catalog.Instance  `json:"instances,omitempty"`
+	Checks    []catalog.Check     `json:"checks,omitempty"`
+	Node      *catalog.Node       `json:"node,omitempty"`
+	NodeSvcs  []catalog.Service   `json:"node_services,omitempty"`
+	Meta      QueryMeta           `json:"meta"`
+}
+
+// readMethod is the RPC method that serves req.
+func readMethod(req ReadRequest) string {
+	if isCatalogRead(req.Op) {
+		return "Catalog.Read"
+	}
+	return "KVS.Read"
 }
 
 // ApplyReply is a write's answer: false only for a check-and-set that did not match.
@@ -74,6 +101,20 @@ func rpcHandlers(svc kvService) map[string]rpcHandler {
 				return nil, err
 			}
 			return svc.read(ctx, req)
+		},
+		"Catalog.Read": func(ctx context.Context, args json.RawMessage) (any, error) {
+			var req ReadRequest
+			if err := json.Unmarshal(args, &req); err != nil {
+				return nil, err
+			}
+			return svc.read(ctx, req)
+		},
+		"Catalog.Apply": func(ctx context.Context, args json.RawMessage) (any, error) {
+			var req catalog.Request
+			if err := json.Unmarshal(args, &req); err != nil {
+				return nil, err
+			}
+			return svc.applyCatalog(ctx, req)
 		},
 		"KVS.Apply": func(ctx context.Context, args json.RawMessage) (any, error) {
 			var req kv.Request

@@ -9,7 +9,7 @@ import (
 
 	"github.com/hashicorp/raft"
 
-	"github.com/consim/consim/node/kv"
+	"github.com/consim/consim/node/catalog"
 )
 
 // defaultRaftTimeout is Consul's raft network timeout.
@@ -78,7 +78,12 @@ func startServer(c *Config, obs Observer) (*server, error) {
 			}
 		}
 	}
-	fsm := &serverFSM{FSM: kv.NewFSM()}
+	fsm := newServerFSM()
+	if co := c.CatalogObserver; co != nil {
+		fsm.onCatalog = func(index uint64, r catalog.Request, changed bool, err error) {
+			co.CatalogApplied(c.Name, index, r, changed, err)
+		}
+	}
 	r, err := raft.NewRaft(rc, fsm, st.Log, st.Stable, st.Snapshot, trans)
 	if err != nil {
 		trans.Close()

@@ -47,8 +47,9 @@ func TestLayers(t *testing.T) {
 		"cpumodel":         {},
 		"node/serf/filter": {},
 		"node/kv":          {},
+		"node/catalog":     {},
 		"node/serf":        {"node/serf/filter"},
-		"node":             {"node/kv", "node/serf", "node/serf/filter"},
+		"node":             {"node/kv", "node/catalog", "node/serf", "node/serf/filter"},
 		"checker":          {"event", "event/owed", "node/serf/filter"},
 		"scenarios":        {"node/serf/filter"},
 		"reports/plot":     {}, // plots for any page: knows nothing of runs

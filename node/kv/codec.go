@@ -14,6 +14,9 @@ type MessageType uint8
 // The command types. 0 is never valid, so a zeroed entry cannot pass for a command.
 const (
 	KVRequestType MessageType = 1 // a Request, in the layout Encode documents
+	// CatalogRequestType is a catalog write (node/catalog's Encode after this byte). The
+	// server's state machine routes it to the catalog; the KV FSM never sees one.
+	CatalogRequestType MessageType = 2
 )
 
 // opCodes are the Op bytes of the encoding. Never renumber: logs on disk use them.
