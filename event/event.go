@@ -136,6 +136,18 @@ type Event struct {
 	// force_leave: whether the member was pruned.
 	Prune bool `json:"prune,omitempty"`
 
+	// ---- The service catalog (see catalog.go and docs/events.md) ----
+	// check_status, check_update, catalog_apply: a check's ID, its service's ID and its
+	// output.
+	Check   string `json:"check,omitempty"`
+	Service string `json:"service,omitempty"`
+	Output  string `json:"output,omitempty"`
+	// catalog_apply: the checks the write carried, ID -> status.
+	Checks map[string]string `json:"checks,omitempty"`
+	// ae_sync: a full sync (else only changes), and what it pushed.
+	Full   bool     `json:"full,omitempty"`
+	Synced []string `json:"synced,omitempty"`
+
 	// ---- Faults and the liveness phase (see fault.go and docs/events.md) ----
 	FaultFields
 }

@@ -2,6 +2,7 @@ package scenarios
 
 import (
 	"fmt"
+	"maps"
 	"net"
 	"slices"
 	"strconv"
@@ -45,6 +46,8 @@ type Action struct {
 	Join *JoinAction `yaml:"join" json:"join,omitempty"`
 	// ForceLeave forces a failed member out.
 	ForceLeave *ForceLeaveAction `yaml:"force_leave" json:"force_leave,omitempty"`
+	// Check sets a TTL check's status, as /v1/agent/check/pass|warn|fail do.
+	Check *CheckAction `yaml:"check" json:"check,omitempty"`
 }
 
 // keepZero keeps "at: 0s" in the canonical form: at is required.
@@ -58,7 +61,7 @@ func (a Action) Kinds() []string {
 		set  bool
 	}{
 		{"event", a.Event != nil}, {"query", a.Query != nil}, {"tags", a.Tags != nil}, {"leave", a.Leave != ""},
-		{"fail", a.Fail != ""}, {"join", a.Join != nil}, {"force_leave", a.ForceLeave != nil},
+		{"fail", a.Fail != ""}, {"join", a.Join != nil}, {"force_leave", a.ForceLeave != nil}, {"check", a.Check != nil},
 	} {
 		if k.set {
 			out = append(out, k.name)
@@ -114,6 +117,15 @@ type TagsAction struct {
 type JoinAction struct {
 	Node string `yaml:"node" json:"node"`
 	Via  string `yaml:"via" json:"via"`
+}
+
+// CheckAction sets the status (and output) of a TTL check of a service on Node, and
+// restarts its TTL.
+type CheckAction struct {
+	Node   string `yaml:"node" json:"node"`
+	ID     string `yaml:"id" json:"id"`
+	Status string `yaml:"status" json:"status"`
+	Output string `yaml:"output" json:"output,omitempty"`
 }
 
 // ForceLeaveAction makes From force the failed Member out; Prune forgets it at once.
@@ -201,11 +213,11 @@ func checkActions(c *validator, s *Scenario) {
 		}
 		switch len(kinds) {
 		case 0:
-			c.errorf(path, "write one of event, query, tags, leave, fail, join, force_leave")
+			c.errorf(path, "write one of event, query, tags, leave, fail, join, force_leave, check")
 			continue
 		case 1:
 		default:
-			c.errorf(path, "write exactly one of event, query, tags, leave, fail, join, force_leave; found %s", strings.Join(kinds, " and "))
+			c.errorf(path, "write exactly one of event, query, tags, leave, fail, join, force_leave, check; found %s", strings.Join(kinds, " and "))
 			continue
 		}
 		at := a.At.String()
@@ -226,6 +238,8 @@ func checkActions(c *validator, s *Scenario) {
 			}
 		case a.Join != nil:
 			checkJoinAction(c, s, life, path+".join", at, a.Join)
+		case a.Check != nil:
+			checkCheckAction(c, s, life, path+".check", at, a.Check)
 		case a.ForceLeave != nil:
 			f := a.ForceLeave
 			life.running(c, s, path+".force_leave.from", f.From, at)
@@ -386,5 +400,31 @@ func checkJoinAction(c *validator, s *Scenario, l *lifecycle, path, at string, j
 	}
 	if checkNodeName(c, s, path+".via", j.Via) && j.Via == j.Node {
 		c.errorf(path+".via", "a node cannot join through itself")
+	}
+}
+
+// checkCheckAction checks a check action: a running node, one of its TTL checks, a status.
+func checkCheckAction(c *validator, s *Scenario, l *lifecycle, path, at string, a *CheckAction) {
+	if l.running(c, s, path+".node", a.Node, at) && requireString(c, path+".id", a.ID) {
+		checks := s.ServiceChecks(a.Node)
+		switch kind, ok := checks[a.ID]; {
+		case !ok:
+			ids := slices.Sorted(maps.Keys(checks))
+			if len(ids) == 0 {
+				c.errorf(path+".id", "%s runs no service with checks (services:)", a.Node)
+			} else {
+				c.errorf(path+".id", "%s has no check %q; its checks are %s", a.Node, a.ID, strings.Join(ids, ", "))
+			}
+		case kind != "ttl":
+			c.errorf(path+".id", "%q is a%s %s check: only ttl checks are updated by actions", a.ID, map[bool]string{true: "n", false: ""}[kind == "http"], kind)
+		}
+	}
+	if !c.has(path+".status", a.Status != "") {
+		c.missing(path + ".status")
+	} else if !slices.Contains(CheckStatuses, a.Status) {
+		c.errorf(path+".status", "must be one of passing, warning, critical, got %q", a.Status)
+	}
+	if len(a.Output) > MaxCheckOutput {
+		c.errorf(path+".output", "at most %d bytes, got %d", MaxCheckOutput, len(a.Output))
 	}
 }

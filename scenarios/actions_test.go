@@ -41,10 +41,10 @@ func TestGossipAndActionRules(t *testing.T) {
 		{"action no at", "actions:\n  - {leave: client-1}\n", `t.yaml:5:5: actions[0].at: required field is missing`},
 		{"action after end", "actions:\n  - {at: 10s, leave: client-1}\n", `t.yaml:5:10: actions[0].at: must be at least 0s and before the end of the run (duration 10s), got 10s`},
 		{"actions out of order", "actions:\n  - {at: 2s, leave: client-1}\n  - {at: 1s, leave: client-2}\n", `t.yaml:6:10: actions[1].at: is before the previous action (2s): list actions in time order`},
-		{"action empty", "actions:\n  - {at: 1s}\n", `t.yaml:5:5: actions[0]: write one of event, query, tags, leave, fail, join, force_leave`},
-		{"action two kinds", "actions:\n  - {at: 1s, leave: client-1, fail: client-2}\n", `t.yaml:5:5: actions[0]: write exactly one of event, query, tags, leave, fail, join, force_leave; found leave and fail`},
-		{"action unknown kind", "actions:\n  - {at: 1s, crash: client-1}\n", `t.yaml:5:5: actions[0]: write one of event, query, tags, leave, fail, join, force_leave` + "\n" +
-			`t.yaml:5:14: actions[0].crash: unknown field "crash"; allowed in actions[0]: at, event, query, tags, leave, fail, join, force_leave`},
+		{"action empty", "actions:\n  - {at: 1s}\n", `t.yaml:5:5: actions[0]: write one of event, query, tags, leave, fail, join, force_leave, check`},
+		{"action two kinds", "actions:\n  - {at: 1s, leave: client-1, fail: client-2}\n", `t.yaml:5:5: actions[0]: write exactly one of event, query, tags, leave, fail, join, force_leave, check; found leave and fail`},
+		{"action unknown kind", "actions:\n  - {at: 1s, crash: client-1}\n", `t.yaml:5:5: actions[0]: write one of event, query, tags, leave, fail, join, force_leave, check` + "\n" +
+			`t.yaml:5:14: actions[0].crash: unknown field "crash"; allowed in actions[0]: at, event, query, tags, leave, fail, join, force_leave, check`},
 
 		// actions: event
 		{"event no name", "actions:\n  - {at: 1s, event: {from: server-1}}\n", `t.yaml:5:14: actions[0].event.name: required field is missing`},

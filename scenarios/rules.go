@@ -37,6 +37,7 @@ var sections = []func(*validator, *Scenario){
 	checkCPU,
 	checkWorkload,
 	checkGossip,
+	checkServices,
 	checkActions,
 	checkFaults,
 	checkLiveness,

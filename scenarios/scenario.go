@@ -41,8 +41,14 @@ type Scenario struct {
 	// Gossip tunes every agent's Serf layer and declares event handlers (gossip.go).
 	// Optional: zero fields take the Serf layer's defaults.
 	Gossip Gossip `yaml:"gossip" json:"gossip,omitzero"`
-	// Actions are user events, queries, tag changes, leaves, joins, failures and
-	// force-leaves at given virtual times (actions.go). Optional.
+	// Services are services running on nodes, with their health checks (services.go):
+	// they turn on the service catalog. Optional.
+	Services []Service `yaml:"services" json:"services,omitempty"`
+	// AntiEntropy tunes how agents sync their services and checks with the catalog.
+	// Optional.
+	AntiEntropy AntiEntropy `yaml:"anti_entropy" json:"anti_entropy,omitzero"`
+	// Actions are user events, queries, tag changes, leaves, joins, failures,
+	// force-leaves and check updates at given virtual times (actions.go). Optional.
 	Actions []Action `yaml:"actions" json:"actions,omitempty"`
 	// Faults are the chaos injected into the run: partitions, link faults, NICs, crashes,
 	// pauses, disk faults and a random nemesis (faults.go). Optional.

@@ -130,6 +130,8 @@ func (w *World) do(a scenarios.Action) {
 		})
 	case a.Tags != nil:
 		w.setTags(a.Tags)
+	case a.Check != nil:
+		w.checkAction(a.Check)
 	case a.Leave != "":
 		w.leave(w.node(a.Leave), nil)
 	case a.Fail != "":

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"net/http"
 	"slices"
 	"strconv"
 
@@ -34,6 +35,8 @@ type simNode struct {
 	starting  bool
 	stopping  int
 	afterStop []func()
+
+	endpoints []*http.Server // its services' HTTP endpoints (services.go)
 
 	reported node.RaftProgress // last raft_progress/raft_config reported
 	starts   int               // how often its agent was started: each start seeds its gossip anew
@@ -114,6 +117,9 @@ func (w *World) start(n *simNode, up func()) {
 		panic(fmt.Sprintf("world: start %s: %v (seed %d)", n.name, err, w.spec.Seed))
 	}
 	n.starting = true
+	if w.catalogOn() {
+		w.startEndpoints(n)
+	}
 	w.background(func() func() {
 		a, err := node.Start(cfg)
 		return func() {
@@ -149,7 +155,8 @@ func (w *World) agentConfig(n *simNode) (node.Config, error) {
 	// Planted bugs (scenario bugs:): the node's own, on every start; fsync-lies is the
 	// disk's, set once when the disk is made (addNodes).
 	cfg.UnsafeBugs, _ = node.ParseBugs(w.spec.Scenario.Bugs)
-	w.configureGossip(n, &cfg) // profile, tags, Serf options, handlers (gossip.go)
+	w.configureGossip(n, &cfg)  // profile, tags, Serf options, handlers (gossip.go)
+	w.configureCatalog(n, &cfg) // services and checks (services.go)
 	if w.spec.Trace {
 		cfg.LogOutput = &logWriter{e: n.voice, node: n.name}
 	} else {
