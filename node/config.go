@@ -51,6 +51,13 @@ type Config struct {
 	// compression changes no outcome there, only byte counts, while it costs about a
 	// quarter of the guest's CPU.
 	DisableGossipCompression bool
+	// GossipClocks, if set, is where the gossip layer keeps its three Lamport clocks
+	// (member, event, query) across crashes and restarts, as a Consul agent keeps them in
+	// its Serf snapshot (serf/local.snapshot in its data directory, servers and clients
+	// alike): a restarted agent then never reuses a time, which would get its next user
+	// event dropped by members that had seen the old one. raft's stable store will do
+	// (the clocks take a key raft never uses). nil keeps nothing.
+	GossipClocks raft.StableStore
 	// DisableTCPPings turns off memberlist's TCP fallback probe (DisableTcpPings): a
 	// member that answers no UDP probe is then suspected even if TCP still reaches it.
 	DisableTCPPings bool

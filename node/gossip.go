@@ -7,6 +7,7 @@ import (
 	"strconv"
 
 	"github.com/hashicorp/memberlist"
+	"github.com/hashicorp/raft"
 
 	"github.com/consim/consim/node/serf"
 )
@@ -68,6 +69,7 @@ func createSerf(c *Config, obs Observer) (*serf.Serf, error) {
 		Rand:       c.Rand,
 		Observer:   &gossipObserver{obs: obs, next: c.GossipObserver},
 		LogOutput:  c.LogOutput,
+		Clocks:     clockStore(c.GossipClocks),
 
 		UnsafeDeliverDuplicateEvents: c.UnsafeBugs.EventsNotDeduplicated, // a planted bug
 	})
@@ -75,6 +77,14 @@ func createSerf(c *Config, obs Observer) (*serf.Serf, error) {
 		return nil, fmt.Errorf("node %s: %w", c.Name, err)
 	}
 	return s, nil
+}
+
+// clockStore is the Serf layer's ClockStore on st, or none.
+func clockStore(st raft.StableStore) serf.ClockStore {
+	if st == nil {
+		return nil
+	}
+	return stableClocks{st}
 }
 
 // gossipObserver turns the Serf layer's member status records into Observer calls and

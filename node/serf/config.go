@@ -193,6 +193,11 @@ type Config struct {
 	Rand *rand.Rand
 	// Observer hears about everything the node sees and does; nil means nobody.
 	Observer Observer
+	// Clocks, if set, keeps the three Lamport clocks across restarts (snapshot.go):
+	// Create starts from the saved ones and every move is saved. nil keeps nothing: a
+	// restarted node starts its clocks at 1 and may reuse a time, as a Serf agent
+	// without a snapshot file does.
+	Clocks ClockStore
 	// LogOutput receives the Serf layer's and memberlist's log lines; nil discards them.
 	LogOutput io.Writer
 

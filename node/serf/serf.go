@@ -125,6 +125,13 @@ func Create(cfg Config) (*Serf, error) {
 	s.clock.Increment()
 	s.eventClock.Increment()
 	s.queryClock.Increment()
+	if cfg.Clocks != nil {
+		saved, err := cfg.Clocks.LoadClocks()
+		if err != nil {
+			return nil, fmt.Errorf("serf %s: restore the clocks: %w", cfg.Name, err)
+		}
+		s.restoreClocks(saved)
+	}
 	s.intentQ = s.newQueue(mc.RetransmitMult)
 	s.eventQ = s.newQueue(mc.RetransmitMult)
 	s.queryQ = s.newQueue(mc.RetransmitMult)
@@ -142,6 +149,17 @@ func Create(cfg Config) (*Serf, error) {
 		defer s.wg.Done()
 		s.disp.run(s.shutdownCh)
 	}()
+	if cfg.Clocks != nil {
+		// Nothing runs yet: the clocks are the saved ones, and from here on every move
+		// pokes the saver.
+		moved, last := make(chan struct{}, 1), s.currentClocks()
+		s.clock.moved, s.eventClock.moved, s.queryClock.moved = moved, moved, moved
+		s.wg.Add(1)
+		go func() {
+			defer s.wg.Done()
+			s.saveClocks(cfg.Clocks, last, moved)
+		}()
+	}
 
 	mc.Name = cfg.Name
 	mc.Delegate = &delegate{s}

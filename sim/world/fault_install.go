@@ -222,8 +222,8 @@ func (w *World) installDisk(fr *firing, f scenarios.Fault) (scenarios.Fault, []s
 		return f, nil, why
 	}
 	n := w.nodeNamed(x)
-	if n == nil || n.disk == nil {
-		return f, []string{x}, x + " has no disk (only servers do)"
+	if n == nil || !n.server {
+		return f, []string{x}, x + " is not a server (disk faults are about raft's disks)"
 	}
 	d := n.disk
 	before := d.Stats()

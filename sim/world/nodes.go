@@ -25,7 +25,7 @@ type simNode struct {
 	addr   string
 	server bool
 	host   *netmodel.Host
-	disk   *diskmodel.Disk // servers only; outlives the agent across crashes
+	disk   *diskmodel.Disk // outlives the agent across crashes: raft's stores on a server, the Serf clocks on every node
 	agent  *node.Agent
 	voice  *voice // the running agent's way into the stream
 	left   bool   // it left gracefully: the liveness phase does not bring it back
@@ -81,8 +81,10 @@ func (w *World) addNodes() error {
 			h.SetRoute(peer, 1)
 		}
 		n.host = h
+		// Every agent has a disk, as every Consul agent has a data directory: a client's
+		// holds only its Serf clocks. The planted fsync-lies bug is the servers' (raft's).
+		n.disk = diskmodel.New(diskmodel.Config{WriteLatency: w.spec.Scenario.Disk.WriteLatency.D()})
 		if n.server {
-			n.disk = diskmodel.New(diskmodel.Config{WriteLatency: w.spec.Scenario.Disk.WriteLatency.D()})
 			n.disk.SetFsyncLies(slices.Contains(w.spec.Scenario.Bugs, scenarios.BugFsyncLies))
 		}
 	}
@@ -166,6 +168,9 @@ func (w *World) agentConfig(n *simNode) (node.Config, error) {
 		return node.Config{}, fmt.Errorf("http listener: %w", err)
 	}
 	cfg.Dial, cfg.RPCPort = n.host.DialContext, rpcPort
+	// A fresh handle, as for raft's stores below: the clocks that survived are what the
+	// restarted agent starts from.
+	cfg.GossipClocks = n.disk.StableStore()
 	if n.server {
 		layer, err := netmodel.NewRaftLayer(n.host, n.addr, raftPort)
 		if err != nil {
