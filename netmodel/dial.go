@@ -119,6 +119,9 @@ func (s *stream) synArrivedLocked() {
 	}
 	sv.established = true
 	h.conns.add(sv)
+	if l.handed != nil {
+		sv.trackLocked(l.handed)
+	}
 	n.stats.StreamsOpened++
 	select {
 	case l.backlog <- sv:

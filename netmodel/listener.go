@@ -17,6 +17,10 @@ type Listener struct {
 	backlog chan net.Conn
 	done    chan struct{} // closed by Close
 	closed  bool          // guarded by n.mu
+	// handed, if set, tracks every stream this listener hands out (puts in its backlog),
+	// for an owner that aborts them at shutdown without seeing them accepted: the
+	// MemberlistTransport, whose StreamCh is the backlog itself. Guarded by n.mu.
+	handed *connSet
 }
 
 var _ net.Listener = (*Listener)(nil)

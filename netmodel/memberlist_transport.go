@@ -1,6 +1,7 @@
 package netmodel
 
 import (
+	"context"
 	"fmt"
 	"net"
 	"time"
@@ -16,11 +17,26 @@ import (
 // PacketCh channel by the network's delivery timer (a full channel is a
 // counted inbox drop), and StreamCh is the listener's accept backlog
 // itself. Shutdown therefore has nothing to wait for.
+//
+// memberlist's Shutdown neither closes nor waits for the streams its
+// handlers and push-pulls are using: they would end on their deadlines
+// (TCPTimeout), after the process is gone, as if its sockets outlived it.
+// So the transport tracks every stream it dialed or handed out, and
+// Shutdown aborts them all, as a process exit closes its sockets: each
+// fails locally with net.ErrClosed and its peer is reset. Without that, a
+// handler blocked in Read outlives Shutdown, and a synctest bubble whose
+// clock stops when its test returns fails with "blocked goroutines remain".
 type MemberlistTransport struct {
 	h        *Host
 	ln       *Listener
 	ep       *endpoint
 	packetCh chan *memberlist.Packet
+	conns    connSet // guarded by n.mu: streams dialed or handed out, still open
+	closed   bool    // guarded by n.mu
+	// dials is cancelled by Shutdown: a dial still waiting for its handshake
+	// gives up then.
+	dials    context.Context
+	stopDial context.CancelFunc
 }
 
 var _ memberlist.NodeAwareTransport = (*MemberlistTransport)(nil)
@@ -44,6 +60,10 @@ func NewMemberlistTransport(h *Host, addr string, port int) (*MemberlistTranspor
 		return nil, err
 	}
 	t.ep = ep
+	t.dials, t.stopDial = context.WithCancel(context.Background())
+	h.n.mu.Lock()
+	ln.handed = &t.conns
+	h.n.mu.Unlock()
 	return t, nil
 }
 
@@ -94,14 +114,42 @@ func (t *MemberlistTransport) WriteToAddress(b []byte, a memberlist.Address) (ti
 // PacketCh returns the channel of arriving packets.
 func (t *MemberlistTransport) PacketCh() <-chan *memberlist.Packet { return t.packetCh }
 
-// DialTimeout opens a stream to addr from the host's primary NIC.
+// DialTimeout opens a stream to addr from the host's primary NIC (timeout
+// 0 means no limit) and tracks it until it is closed. Shutdown ends a dial
+// still under way.
 func (t *MemberlistTransport) DialTimeout(addr string, timeout time.Duration) (net.Conn, error) {
-	return t.h.DialTimeout(addr, timeout)
+	n := t.h.n
+	n.mu.Lock()
+	closed := t.closed
+	n.mu.Unlock()
+	if closed {
+		return nil, opError("dial", "tcp", nil, nil, net.ErrClosed)
+	}
+	ctx := t.dials
+	if timeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, timeout)
+		defer cancel()
+	}
+	c, err := t.h.DialContext(ctx, "tcp", addr)
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	switch {
+	case t.closed:
+		if err == nil {
+			c.(*Conn).failLocked(net.ErrClosed, true)
+		}
+		return nil, opError("dial", "tcp", nil, nil, net.ErrClosed)
+	case err != nil:
+		return nil, err
+	}
+	c.(*Conn).trackLocked(&t.conns)
+	return c, nil
 }
 
 // DialAddressTimeout is DialTimeout on a.Addr.
 func (t *MemberlistTransport) DialAddressTimeout(a memberlist.Address, timeout time.Duration) (net.Conn, error) {
-	return t.h.DialTimeout(a.Addr, timeout)
+	return t.DialTimeout(a.Addr, timeout)
 }
 
 // StreamCh returns the channel of accepted streams (the listener's
@@ -109,13 +157,19 @@ func (t *MemberlistTransport) DialAddressTimeout(a memberlist.Address, timeout t
 func (t *MemberlistTransport) StreamCh() <-chan net.Conn { return t.ln.backlog }
 
 // Shutdown closes the listener (resetting streams not yet taken from
-// StreamCh) and the packet endpoint. Streams memberlist already took are
-// its own to close; its handlers end on their deadlines. Idempotent.
+// StreamCh) and the packet endpoint, and aborts every stream memberlist
+// still has open: its blocked reads and writes fail with net.ErrClosed at
+// once, and the peers are reset. Idempotent.
 func (t *MemberlistTransport) Shutdown() error {
 	n := t.h.n
 	n.mu.Lock()
 	defer n.mu.Unlock()
+	t.closed = true
+	t.stopDial() // dials under way wake and give up once the lock is free
 	t.ln.closeLocked(net.ErrClosed)
 	t.ep.closeLocked()
+	for _, c := range t.conns.snapshot() {
+		c.failLocked(net.ErrClosed, true)
+	}
 	return nil
 }

@@ -1,9 +1,11 @@
 package netmodel
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"log"
+	"net"
 	"testing"
 	"testing/synctest"
 	"time"
@@ -128,5 +130,87 @@ func TestMemberlistTransportContract(t *testing.T) {
 		c2.Close()
 		s.Close()
 		ta.Shutdown()
+	})
+}
+
+// memberlist's Shutdown leaves the streams its handlers and push-pulls use to end on their
+// deadlines, after the process is gone; the transport's Shutdown aborts them as a process
+// exit closes its sockets: a read blocked on either side of the transport (a stream it
+// handed out, one it dialed) fails with net.ErrClosed at once, the peers are reset, a dial
+// under way gives up, and a dial after Shutdown is refused. Without it, the readers stay blocked after the test
+// returns, and synctest fails with "blocked goroutines remain" (the flaky
+// TestPauseMemberlistNodeDeclaredDeadThenReturns, when a push-pull was in flight).
+func TestMemberlistTransportShutdownAbortsItsStreams(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		_, a, b := twoHosts(t)
+		ta, err := NewMemberlistTransport(a, "", 7946)
+		if err != nil {
+			t.Fatal(err)
+		}
+		tb, err := NewMemberlistTransport(b, "", 7946)
+		if err != nil {
+			t.Fatal(err)
+		}
+		other, err := b.Listen("", 9000)
+		if err != nil {
+			t.Fatal(err)
+		}
+		read := func(c net.Conn) <-chan error {
+			ch := make(chan error, 1)
+			go func() {
+				_, err := c.Read(make([]byte, 1)) // no deadline, as a handler past its own
+				ch <- err
+			}()
+			return ch
+		}
+		wait := func(what string, ch <-chan error, want func(error) bool) {
+			t.Helper()
+			select {
+			case err := <-ch:
+				if !want(err) {
+					t.Errorf("%s: read ended with %v", what, err)
+				}
+			case <-time.After(time.Minute):
+				t.Fatalf("%s: read still blocked a minute after Shutdown", what)
+			}
+		}
+		closed := func(err error) bool { return errors.Is(err, net.ErrClosed) }
+		reset := func(err error) bool { return err != nil && !closed(err) }
+
+		dialed, err := ta.DialTimeout("127.0.0.2:7946", time.Second)
+		if err != nil {
+			t.Fatal(err)
+		}
+		handed := <-tb.StreamCh()
+		out, err := ta.DialTimeout("127.0.0.2:9000", time.Second)
+		if err != nil {
+			t.Fatal(err)
+		}
+		far, err := other.Accept()
+		if err != nil {
+			t.Fatal(err)
+		}
+		handedRead, dialedRead := read(handed), read(dialed)
+		outRead, farRead := read(out), read(far)
+		pending := make(chan error, 1)
+		go func() {
+			_, err := ta.DialTimeout("127.0.0.9:7946", 0) // nobody there: no answer, no limit
+			pending <- err
+		}()
+		time.Sleep(10 * ms) // every reader blocked
+		synctest.Wait()
+
+		tb.Shutdown()
+		wait("the stream tb handed out", handedRead, closed)
+		wait("its peer, dialed by ta", dialedRead, reset)
+		ta.Shutdown()
+		wait("the stream ta dialed to a plain listener", outRead, closed)
+		wait("its peer", farRead, reset)
+		wait("a dial under way", pending, closed)
+		if c, err := ta.DialTimeout("127.0.0.2:9000", time.Second); err == nil || !closed(err) {
+			t.Errorf("dial after Shutdown: %v, %v; want net.ErrClosed", c, err)
+		}
+		far.Close()
+		other.Close()
 	})
 }
