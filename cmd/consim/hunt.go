@@ -38,7 +38,8 @@ func newHuntCmd(stdout, stderr io.Writer) *cobra.Command {
 		Long: `Run generated scenarios (a cluster shape, a workload, user events and a fault schedule
 drawn from every fault kind, and from packages of faults that only together make the
 situation a class of bug needs: a stalled leader cut off, a majority crashed at once, a
-slow follower when the leader crashes) and check the properties every correct run has:
+slow follower when the leader crashes, every server's power cut while its disk is slow)
+and check the properties every correct run has:
 consistent reads linearizable (default reads too when no fault is scheduled), no
 acknowledged write lost, every user event delivered once to every
 member owed it, no false failure with no fault in progress, and the cluster converging

@@ -92,7 +92,7 @@ func applies(kind string, sc *scenarios.Scenario) bool {
 		return agents >= 3
 	case KindRing:
 		return agents >= 4
-	case KindStalledLeaderCut, KindCrashMajority, KindSlowFollowerCrashLeader:
+	case KindStalledLeaderCut, KindCrashMajority, KindSlowFollowerCrashLeader, KindSlowDisksPowerCut:
 		return sc.Cluster.Servers >= 3
 	}
 	return true

@@ -52,6 +52,7 @@ const (
 	KindStalledLeaderCut        = "stalled-leader-cut"
 	KindCrashMajority           = "crash-majority"
 	KindSlowFollowerCrashLeader = "slow-follower-crash-leader"
+	KindSlowDisksPowerCut       = "slow-disks-power-cut"
 )
 
 // Kinds are every fault kind the generator draws, in its order (simplest first).
@@ -59,7 +60,7 @@ var Kinds = []string{
 	KindIsolate, KindIsolateLeader, KindCrash, KindPause, KindPartition, KindSplit,
 	KindOneWay, KindLink, KindDisk, KindPacketsBlocked, KindStreamsBlocked, KindBridge,
 	KindRing, KindNICDown, KindNICFlap,
-	KindStalledLeaderCut, KindCrashMajority, KindSlowFollowerCrashLeader,
+	KindStalledLeaderCut, KindCrashMajority, KindSlowFollowerCrashLeader, KindSlowDisksPowerCut,
 }
 
 // OptionError is what Check finds wrong with one field of Options, which it names.

@@ -16,6 +16,7 @@ var packages = map[string]func(*rapid.T, *scenarios.Scenario) []scenarios.Fault{
 	KindStalledLeaderCut:        drawStalledLeaderCut,
 	KindCrashMajority:           drawCrashMajority,
 	KindSlowFollowerCrashLeader: drawSlowFollowerCrashLeader,
+	KindSlowDisksPowerCut:       drawSlowDisksPowerCut,
 }
 
 // drawStalledLeaderCut stalls the leader's disk and, a little later, cuts it off from the
@@ -65,6 +66,32 @@ func drawSlowFollowerCrashLeader(t *rapid.T, sc *scenarios.Scenario) []scenarios
 		{At: at, For: step(lag + down), Disk: &scenarios.DiskFault{Node: scenarios.TargetFollower, WriteLatency: slow}},
 		{At: at + step(lag), For: step(down), Crash: scenarios.TargetLeader},
 	}
+}
+
+// drawSlowDisksPowerCut slows every server's disk (200 ms to 1 s a write) and, at least
+// one write's latency later, while the workload runs, cuts the power of every server at
+// one instant; they restart together. Every write a server acknowledged in the last
+// latency before the cut was then in flight on every disk at once. An honest disk has not
+// acknowledged it yet, so nothing acknowledged is lost; a disk that acknowledges before
+// the write is durable (a lying fsync) loses it from every copy. crash-majority is the
+// same power cut under the run's own fsync latency (0 to 50 ms), which holds a write in
+// flight on every server too seldom for a hunt to find that bug within 100 checks.
+func drawSlowDisksPowerCut(t *rapid.T, sc *scenarios.Scenario) []scenarios.Fault {
+	at := drawTime(t, sc, "at", workloadStart)
+	room := steps(sc.Duration - at) // at least 10: drawTime leaves a second
+	slow := rapid.IntRange(2, min(10, room-5)).Draw(t, "write_100ms")
+	lag := rapid.IntRange(slow, min(slow+20, room-5)).Draw(t, "lag_100ms")
+	down := rapid.IntRange(5, min(100, room-lag)).Draw(t, "crash_100ms")
+	n := sc.Cluster.Servers
+	out := make([]scenarios.Fault, 0, 2*n)
+	for i := 1; i <= n; i++ {
+		out = append(out, scenarios.Fault{At: at, For: step(lag),
+			Disk: &scenarios.DiskFault{Node: fmt.Sprintf("server-%d", i), WriteLatency: step(slow)}})
+	}
+	for i := 1; i <= n; i++ {
+		out = append(out, scenarios.Fault{At: at + step(lag), For: step(down), Crash: fmt.Sprintf("server-%d", i)})
+	}
+	return out
 }
 
 // steps is d in steps of 100ms, the generator's grain for times.
