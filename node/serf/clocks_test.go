@@ -21,6 +21,13 @@ func (m *memClocks) LoadClocks() (Clocks, error) {
 	return m.c, nil
 }
 
+// saved returns the clocks last saved and how many saves there were.
+func (m *memClocks) saved() (Clocks, int) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.c, m.saves
+}
+
 func (m *memClocks) SaveClocks(c Clocks) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
@@ -59,7 +66,8 @@ func TestRestartedNodeKeepsItsClocks(t *testing.T) {
 			return true
 		})
 		c.waitFor(pushPullBound, "node-3 saves the event clock", func() bool {
-			return stores["node-3"].c.Event >= 1
+			c, _ := stores["node-3"].saved()
+			return c.Event >= 1
 		})
 
 		before := map[string]int{}
@@ -114,8 +122,8 @@ func TestRestartedNodeKeepsItsClocks(t *testing.T) {
 				}
 			}
 		}
-		if st := stores["node-3"]; st.saves == 0 || st.c.Event < lt {
-			t.Errorf("node-3 saved its clocks %d times, last %v: want its event time %d saved", st.saves, st.c, lt)
+		if c, saves := stores["node-3"].saved(); saves == 0 || c.Event < lt {
+			t.Errorf("node-3 saved its clocks %d times, last %v: want its event time %d saved", saves, c, lt)
 		}
 		c.shutdown()
 	})
