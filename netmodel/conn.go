@@ -78,6 +78,9 @@ type Conn struct {
 	ownsPort    bool  // dialing ends hold an ephemeral port
 	tracker     *connSet
 	rdl, wdl    time.Time
+
+	onPeerClose  func() // armed by AfterPeerClose (peer_close.go)
+	peerCloseGen uint64
 }
 
 var _ net.Conn = (*Conn)(nil)
@@ -175,6 +178,7 @@ func (c *Conn) Close() error {
 		c.in.kill()
 		c.releaseLocked()
 	}
+	c.notifyPeerCloseLocked()
 	c.s.broadcast()
 	return nil
 }
@@ -259,6 +263,7 @@ func (c *Conn) failLocked(cause error, abort bool) {
 		s.n.stats.StreamsReset++
 	}
 	c.releaseLocked()
+	c.notifyPeerCloseLocked()
 	s.broadcast()
 }
 
@@ -276,6 +281,7 @@ func (c *Conn) peerResetLocked() {
 	c.in.kill()
 	c.out.kill()
 	c.releaseLocked()
+	c.notifyPeerCloseLocked()
 }
 
 // releaseLocked forgets the end in its host and tracker and frees its port.

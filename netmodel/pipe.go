@@ -135,6 +135,7 @@ func (p *pipe) deliver(seg segment) {
 		p.chunks = append(p.chunks, seg.data)
 	case segFIN:
 		p.eof = true
+		p.to.notifyPeerCloseLocked()
 	case segRST:
 		p.to.peerResetLocked()
 	case segSYN:

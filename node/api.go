@@ -9,6 +9,7 @@ import (
 	"github.com/hashicorp/raft"
 
 	"github.com/consim/consim/node/catalog"
+	"github.com/consim/consim/node/leanhttp"
 	"github.com/consim/consim/node/serf"
 )
 
@@ -19,7 +20,7 @@ type agentAPI struct {
 	events  *eventRing
 	rpc     *rpcClient
 	rpcSrv  *rpcServer
-	httpSrv *http.Server
+	httpSrv *leanhttp.Server
 }
 
 // startAPI serves the listeners the config gives; with none it does nothing.
@@ -70,8 +71,7 @@ func (a *Agent) startAPI() *agentAPI {
 		mux.Handle("/v1/event/fire/", wrap(a.eventFire, http.MethodPut))
 		mux.Handle("/v1/event/list", wrap(a.eventList, http.MethodGet))
 		mux.HandleFunc("/", notFound)
-		api.httpSrv = &http.Server{Handler: mux, ReadHeaderTimeout: 30 * time.Second}
-		go api.httpSrv.Serve(c.HTTPListener)
+		api.httpSrv = leanhttp.Serve(c.HTTPListener, mux, 30*time.Second)
 	}
 	return api
 }

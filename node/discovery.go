@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/consim/consim/node/catalog"
+	"github.com/consim/consim/node/leanhttp"
 	"github.com/consim/consim/node/serf"
 )
 
@@ -27,7 +28,7 @@ type discovery struct {
 	members  chan struct{}
 
 	checkClient *http.Client
-	checkTr     *http.Transport
+	checkTr     *leanhttp.Transport
 	ctx         context.Context // ends at shutdown: cancels checks and syncs in flight
 	cancel      context.CancelFunc
 	done        chan struct{}
@@ -54,7 +55,7 @@ func (a *Agent) startDiscovery() {
 	d.ctx, d.cancel = context.WithCancel(context.Background())
 	// Consul's HTTP checks open a connection per run (keep-alives off): a check must see
 	// whether the service accepts connections now.
-	d.checkTr = &http.Transport{DialContext: c.Dial, DisableKeepAlives: true, DisableCompression: true}
+	d.checkTr = &leanhttp.Transport{Dial: c.Dial}
 	d.checkClient = &http.Client{Transport: d.checkTr}
 	now := time.Now()
 	for _, s := range c.Services {

@@ -9,6 +9,8 @@ import (
 	"net"
 	"net/http"
 	"time"
+
+	"github.com/consim/consim/node/leanhttp"
 )
 
 // Server RPC: how client agents reach servers and followers reach the leader. Consul
@@ -22,7 +24,7 @@ type rpcHandler func(ctx context.Context, args json.RawMessage) (any, error)
 
 // rpcServer serves RPC methods at POST /rpc/<method>.
 type rpcServer struct {
-	srv *http.Server
+	srv *leanhttp.Server
 }
 
 func newRPCServer(l net.Listener, handlers map[string]rpcHandler) *rpcServer {
@@ -43,9 +45,7 @@ func newRPCServer(l net.Listener, handlers map[string]rpcHandler) *rpcServer {
 			json.NewEncoder(w).Encode(reply)
 		})
 	}
-	s := &rpcServer{srv: &http.Server{Handler: mux, ReadHeaderTimeout: 30 * time.Second}}
-	go s.srv.Serve(l)
-	return s
+	return &rpcServer{srv: leanhttp.Serve(l, mux, 30*time.Second)}
 }
 
 func (s *rpcServer) close() error { return s.srv.Close() }
@@ -63,16 +63,11 @@ func (e rpcError) Error() string { return e.msg }
 // connections per server as Consul's connection pool does.
 type rpcClient struct {
 	hc *http.Client
-	tr *http.Transport
+	tr *leanhttp.Transport
 }
 
 func newRPCClient(dial func(ctx context.Context, network, addr string) (net.Conn, error)) *rpcClient {
-	tr := &http.Transport{
-		DialContext:         dial,
-		MaxIdleConnsPerHost: 4,
-		IdleConnTimeout:     2 * time.Minute,
-		DisableCompression:  true,
-	}
+	tr := &leanhttp.Transport{Dial: dial, MaxIdlePerHost: 4, IdleTimeout: 2 * time.Minute}
 	return &rpcClient{hc: &http.Client{Transport: tr}, tr: tr}
 }
 

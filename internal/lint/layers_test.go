@@ -48,8 +48,9 @@ func TestLayers(t *testing.T) {
 		"node/serf/filter": {},
 		"node/kv":          {},
 		"node/catalog":     {},
+		"node/leanhttp":    {},
 		"node/serf":        {"node/serf/filter"},
-		"node":             {"node/kv", "node/catalog", "node/serf", "node/serf/filter"},
+		"node":             {"node/kv", "node/catalog", "node/leanhttp", "node/serf", "node/serf/filter"},
 		"checker":          {"event", "event/owed", "node/serf/filter"},
 		"scenarios":        {"node/serf/filter"},
 		"reports/plot":     {}, // plots for any page: knows nothing of runs

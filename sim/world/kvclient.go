@@ -15,6 +15,7 @@ import (
 
 	"github.com/consim/consim/event"
 	"github.com/consim/consim/netmodel"
+	"github.com/consim/consim/node/leanhttp"
 	"github.com/consim/consim/scenarios"
 )
 
@@ -72,13 +73,12 @@ func (op *kvOp) request(ctx context.Context) (*http.Request, error) {
 // newHTTPClient returns an HTTP client whose connections are streams of h on the virtual
 // network. Idle connections are kept, as Consul's client library does, so only the first
 // request to an agent (or the first after a connection broke) pays for a handshake.
+//
+// The transport is leanhttp's: each request is written and answered on the client's own
+// goroutine, without net/http's read and write loops per connection, over the same
+// netmodel streams (faults apply to every byte as before).
 func newHTTPClient(h *netmodel.Host, conns int) *http.Client {
-	return &http.Client{Transport: &http.Transport{
-		DialContext:         h.DialContext,
-		MaxIdleConnsPerHost: conns,
-		IdleConnTimeout:     90 * time.Second,
-		DisableCompression:  true,
-	}}
+	return &http.Client{Transport: &leanhttp.Transport{Dial: h.DialContext, MaxIdlePerHost: conns, IdleTimeout: 90 * time.Second}}
 }
 
 // do makes op's request with hc and returns its op_return event (without client and id)

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"io"
 	"net"
-	"net/http"
 	"slices"
 	"strconv"
 
@@ -15,6 +14,7 @@ import (
 	"github.com/consim/consim/event"
 	"github.com/consim/consim/netmodel"
 	"github.com/consim/consim/node"
+	"github.com/consim/consim/node/leanhttp"
 	"github.com/consim/consim/node/serf"
 	"github.com/consim/consim/scenarios"
 )
@@ -36,7 +36,7 @@ type simNode struct {
 	stopping  int
 	afterStop []func()
 
-	endpoints []*http.Server // its services' HTTP endpoints (services.go)
+	endpoints []*leanhttp.Server // its services' HTTP endpoints (services.go)
 
 	reported node.RaftProgress // last raft_progress/raft_config reported
 	starts   int               // how often its agent was started: each start seeds its gossip anew

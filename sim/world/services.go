@@ -11,6 +11,7 @@ import (
 	"github.com/consim/consim/event"
 	"github.com/consim/consim/node"
 	"github.com/consim/consim/node/catalog"
+	"github.com/consim/consim/node/leanhttp"
 	"github.com/consim/consim/scenarios"
 )
 
@@ -89,9 +90,7 @@ func (w *World) startEndpoints(n *simNode) {
 		if err != nil {
 			panic(fmt.Sprintf("world: %s: listen for service %s on port %d: %v (seed %d)", n.name, svc.Name, svc.Port, err, w.spec.Seed))
 		}
-		srv := &http.Server{Handler: endpoint{}, ReadHeaderTimeout: 30 * time.Second}
-		go srv.Serve(l)
-		n.endpoints = append(n.endpoints, srv)
+		n.endpoints = append(n.endpoints, leanhttp.Serve(l, endpoint{}, 30*time.Second))
 	}
 }
 
