@@ -95,6 +95,13 @@ type raftCluster struct {
 
 func startRaft(t *testing.T, hosts []*Host) *raftCluster {
 	t.Helper()
+	return startRaftWith(t, hosts, false)
+}
+
+// startRaftWith is startRaft, with RaftTransport instead of raft's NetworkTransport if
+// fast.
+func startRaftWith(t *testing.T, hosts []*Host, fast bool) *raftCluster {
+	t.Helper()
 	var servers []raft.Server
 	var layers []*RaftLayer
 	for _, h := range hosts {
@@ -107,9 +114,14 @@ func startRaft(t *testing.T, hosts []*Host) *raftCluster {
 	}
 	rc := &raftCluster{}
 	for i, l := range layers {
-		trans := raft.NewNetworkTransportWithConfig(&raft.NetworkTransportConfig{
-			Stream: l, MaxPool: 3, Timeout: 10 * time.Second, Logger: hclog.NewNullLogger(),
-		})
+		var trans raft.Transport
+		if fast {
+			trans = NewRaftTransport(l, 10*time.Second)
+		} else {
+			trans = raft.NewNetworkTransportWithConfig(&raft.NetworkTransportConfig{
+				Stream: l, MaxPool: 3, Timeout: 10 * time.Second, Logger: hclog.NewNullLogger(),
+			})
+		}
 		conf := raft.DefaultConfig()
 		conf.LocalID = servers[i].ID
 		conf.Logger = hclog.NewNullLogger()

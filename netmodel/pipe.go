@@ -16,12 +16,14 @@ const (
 	segRST            // abort: the receiver fails (refused if still dialing)
 	segSYN            // client -> server: open
 	segSYNACK         // server -> client: accepted
+	segMsg            // a message: a Go value handed over whole (message.go)
 )
 
 // segment is one unit in flight on a pipe.
 type segment struct {
 	kind segKind
 	data []byte
+	msg  message   // segMsg only
 	at   time.Time // delivery time; non-decreasing along a pipe
 }
 
@@ -41,10 +43,11 @@ type pipe struct {
 	from, to *Conn
 
 	pending  []segment
-	chunks   [][]byte // delivered, unread
-	off      int      // read offset into chunks[0]
-	buffered int      // data bytes written and not yet read (pending + chunks)
-	eof      bool     // FIN delivered
+	chunks   [][]byte  // delivered, unread
+	msgs     []message // delivered, unread messages (message.go)
+	off      int       // read offset into chunks[0]
+	buffered int       // data bytes written and not yet read (pending + chunks)
+	eof      bool      // FIN delivered
 
 	dead   bool // receiver gone or stream torn down: drop everything
 	held   bool
@@ -61,9 +64,15 @@ func (n *Network) streamHolderLocked(p *pipe) *holdEntry {
 
 // enqueue puts a segment at the tail. Enqueueing on a dead pipe does nothing.
 func (p *pipe) enqueue(kind segKind, data []byte) {
+	p.enqueueSeg(segment{kind: kind, data: data})
+}
+
+// enqueueSeg is enqueue of a segment built by the caller (a message).
+func (p *pipe) enqueueSeg(seg segment) {
 	if p.dead {
 		return
 	}
+	kind := seg.kind
 	n := p.s.n
 	now := time.Now()
 	at := now.Add(n.segmentDelayLocked(p))
@@ -71,7 +80,8 @@ func (p *pipe) enqueue(kind segKind, data []byte) {
 		at = p.lastAt
 	}
 	p.lastAt = at
-	p.pending = append(p.pending, segment{kind: kind, data: data, at: at})
+	seg.at = at
+	p.pending = append(p.pending, seg)
 	switch {
 	case p.held:
 		p.countHeld(p.heldBy, kind)
@@ -133,6 +143,8 @@ func (p *pipe) deliver(seg segment) {
 	switch seg.kind {
 	case segData:
 		p.chunks = append(p.chunks, seg.data)
+	case segMsg:
+		p.msgs = append(p.msgs, seg.msg)
 	case segFIN:
 		p.eof = true
 		p.to.notifyPeerCloseLocked()
@@ -198,6 +210,7 @@ func (p *pipe) kill() {
 	p.dead = true
 	p.pending = nil
 	p.chunks = nil
+	p.msgs = nil
 	p.off = 0
 	p.buffered = 0
 	if p.timer != nil {

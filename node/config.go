@@ -67,6 +67,11 @@ type Config struct {
 	Server bool
 	// RaftLayer carries raft's RPCs; raft's own NetworkTransport runs over it.
 	RaftLayer raft.StreamLayer
+	// NewRaftTransport, if set, makes the transport that carries raft's RPCs instead of
+	// a NetworkTransport over RaftLayer (a simulation's faster one), given the network
+	// timeout (RaftTimeout or its default). The server closes it at shutdown if it has a
+	// Close method.
+	NewRaftTransport func(timeout time.Duration) raft.Transport
 	// BootstrapExpect, if positive, makes this server bootstrap raft itself once it sees
 	// that many servers (with the same expect) through gossip, as Consul's
 	// bootstrap_expect; use it instead of Bootstrap.
@@ -135,7 +140,7 @@ func (c *Config) validate() error {
 		return errors.New("node: config: Name is required")
 	case c.Transport == nil:
 		return fmt.Errorf("node %s: config: Transport is required (memberlist would bind real sockets without one)", c.Name)
-	case c.Server && c.RaftLayer == nil:
+	case c.Server && c.RaftLayer == nil && c.NewRaftTransport == nil:
 		return fmt.Errorf("node %s: config: a server needs a RaftLayer", c.Name)
 	case c.BootstrapExpect > 0 && len(c.Bootstrap) > 0:
 		return fmt.Errorf("node %s: config: BootstrapExpect and Bootstrap are two ways to bootstrap: use one", c.Name)

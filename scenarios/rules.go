@@ -113,6 +113,10 @@ func checkNetwork(c *validator, s *Scenario) {
 		c.errorf("network.loss", "must be at least 0 and less than 1, got %v", n.Loss)
 	}
 	checkLatency(c, "network.latency", n.Latency, c.has("network.latency", n.Latency != Latency{}))
+	if c.has("network.raft_transport", n.RaftTransport != "") &&
+		n.RaftTransport != RaftTransportNetwork && n.RaftTransport != RaftTransportFast {
+		c.errorf("network.raft_transport", "must be one of network, fast, got %q", n.RaftTransport)
+	}
 }
 
 // latencyDists says, for each distribution, which fields it needs and which it accepts.

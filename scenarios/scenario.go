@@ -87,7 +87,18 @@ type Network struct {
 	Loss float64 `yaml:"loss" json:"loss,omitempty"`
 	// NICs gives nodes a second NIC and says which peers they reach over it (faults.go).
 	NICs []NICs `yaml:"nics" json:"nics,omitempty"`
+	// RaftTransport is how servers' raft RPCs cross the network: RaftTransportNetwork
+	// (raft's own NetworkTransport, msgpack over streams; the default when empty) or
+	// RaftTransportFast (the same RPCs handed over whole as stream messages, with the
+	// same delays and faults).
+	RaftTransport string `yaml:"raft_transport" json:"raft_transport,omitempty"`
 }
+
+// Raft transports, as written in network.raft_transport.
+const (
+	RaftTransportNetwork = "network"
+	RaftTransportFast    = "fast"
+)
 
 // Latency is a one-way delay distribution. Which fields apply depends on Dist:
 //

@@ -160,7 +160,7 @@ func refine(root *jsonschema.Schema) error {
 			prop("clients", minimum(0), maximum(scenarios.MaxClients)),
 			prop("bootstrap_expect", minimum(1), maximum(scenarios.MaxServers)),
 		},
-		"Network": {prop("loss", minimum(0), exclusiveMaximum(1))},
+		"Network": {prop("loss", minimum(0), exclusiveMaximum(1)), prop("raft_transport", enum(scenarios.RaftTransportNetwork, scenarios.RaftTransportFast))},
 		"Latency": {
 			required("dist"),
 			prop("dist", enum(scenarios.DistConstant, scenarios.DistUniform, scenarios.DistNormal, scenarios.DistExponential, scenarios.DistLongTail)),

@@ -6,6 +6,7 @@ import (
 	"net"
 	"slices"
 	"strconv"
+	"time"
 
 	"github.com/hashicorp/raft"
 
@@ -180,6 +181,9 @@ func (w *World) agentConfig(n *simNode) (node.Config, error) {
 			return node.Config{}, fmt.Errorf("rpc listener: %w", err)
 		}
 		cfg.RaftLayer = layer
+		if w.spec.Scenario.Network.RaftTransport == scenarios.RaftTransportFast {
+			cfg.NewRaftTransport = func(timeout time.Duration) raft.Transport { return netmodel.NewRaftTransport(layer, timeout) }
+		}
 		// A new processor on every start: a restarted process has an empty queue. None
 		// at all when the scenario models no CPU, so such runs take the path they always did.
 		if st := w.spec.Scenario.CPU.ServiceTime; !st.IsZero() {
