@@ -37,6 +37,13 @@ func sharedNative(t testing.TB) *sim.Runner {
 	if os.Getenv("CONSIM_NATIVE") != "1" {
 		t.Skip("the native engine prototype: make native-test (docs/native-engine.md)")
 	}
+	return builtNative(t)
+}
+
+// builtNative is sharedNative without the switch: the native world as a reference (make
+// bench's BenchmarkWasmOverhead).
+func builtNative(t testing.TB) *sim.Runner {
+	t.Helper()
 	if v := runtimeGoVersion(t); v != native.GoVersion {
 		t.Skipf("the native engine is made for %s; this Go is %s", native.GoVersion, v)
 	}
