@@ -17,10 +17,11 @@ import (
 // inside a testing/synctest bubble.
 const nativePackage = "sim/nativeworld"
 
-// BuildNative returns the native engine's world (a prototype, not yet offered by the CLI:
-// docs/native-engine.md) for the source this binary was built from: sim/nativeworld's test binary, built for this machine with the runtime overlay of
-// sim/native, and cached like the wasm guest. Its Hash starts with "native-". A machine
-// whose Go is not the release the overlay was made for gets a *SetupError.
+// BuildNative returns the native engine's world (docs/native-engine.md) for the source this
+// binary was built from: sim/nativeworld's test binary, built for this machine with the
+// runtime overlay of sim/native, and cached like the wasm guest. Its Hash starts with
+// "native-". A machine whose Go is not the release the overlay was made for gets a
+// *SetupError.
 func BuildNative(ctx context.Context, logw io.Writer) (*Guest, error) {
 	cache, err := CacheDir()
 	if err != nil {
@@ -101,6 +102,10 @@ func newNative(bin []byte, path string) *Guest {
 	return &Guest{Hash: "native-" + hex.EncodeToString(sum[:])[:12], Path: path, Native: true}
 }
 
-// EngineNative names the native engine in a stream's header (run_start's engine); absent,
-// the wasm engine made the stream.
-const EngineNative = "native"
+// The engines: EngineWasm, the default and the reference, runs the world compiled to
+// wasip1 in wazero; EngineNative runs it natively (docs/native-engine.md). A stream's
+// header names the native engine (run_start's engine); absent, the wasm engine made it.
+const (
+	EngineWasm   = "wasm"
+	EngineNative = "native"
+)

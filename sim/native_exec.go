@@ -13,10 +13,12 @@ import (
 
 // nativeEnv is the whole environment of the native world's process: nothing of the host's
 // (its allocations at start-up would differ by machine and user), and what the runtime
-// overlay needs. CONSIM_NATIVE_OFF, which switches single fixes off for a measurement
+// overlay needs. TZ=UTC: the time zone is part of the world (raft encodes times with their
+// zone), and without TZ the time package reads /etc/localtime, the host's, the first time a
+// goroutine of the world asks for it: a system call inside the world. CONSIM_NATIVE_OFF, which switches single fixes off for a measurement
 // (docs/native-engine.md), is passed on when set.
 func nativeEnv(seed uint64) []string {
-	env := []string{"CONSIM_NATIVE_WORLD=1", "GOMAXPROCS=1", "GOGC=off", "GODEBUG=",
+	env := []string{"CONSIM_NATIVE_WORLD=1", "GOMAXPROCS=1", "GOGC=off", "GODEBUG=", "TZ=UTC",
 		fmt.Sprintf("CONSIM_NATIVE_SEED=%d", seed)}
 	if off := os.Getenv("CONSIM_NATIVE_OFF"); off != "" {
 		env = append(env, "CONSIM_NATIVE_OFF="+off)

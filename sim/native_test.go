@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
@@ -27,15 +28,14 @@ var (
 	nativeErr    error
 )
 
-// sharedNative builds the native engine's world once for the whole test binary. The
-// native engine is a prototype, not part of `make test`: its tests run with
-// CONSIM_NATIVE=1 (make native-test, make native-matrix). It skips on a Go release the
-// overlay was not made for: the engine refuses to build there (a SetupError), which
-// TestNativeRefusesOtherGo covers.
+// sharedNative builds the native engine's world once for the whole test binary (skipped
+// with -short: the first build compiles Go's runtime and every package of the world
+// again, with the overlay). It skips on a Go release the overlay was not made for: the
+// engine refuses to build there (a SetupError), which TestNativeRefusesOtherGo covers.
 func sharedNative(t testing.TB) *sim.Runner {
 	t.Helper()
-	if os.Getenv("CONSIM_NATIVE") != "1" {
-		t.Skip("the native engine prototype: make native-test (docs/native-engine.md)")
+	if testing.Short() {
+		t.Skip("builds and runs the native engine's world; skipped with -short")
 	}
 	return builtNative(t)
 }
@@ -71,20 +71,37 @@ func runtimeGoVersion(t testing.TB) string {
 }
 
 // nativeReplays runs spec n times on the native engine and returns the distinct stream
-// hashes, each with how many runs gave it, and the first result.
-func nativeReplays(t *testing.T, spec runspec.Spec, n int) (map[string]int, *sim.Result) {
+// hashes, each with how many runs gave it, and the first result. When keep is not empty
+// and the runs disagree, the first stream of each hash goes there, to diff.
+func nativeReplays(t *testing.T, spec runspec.Spec, n int, keep string) (map[string]int, *sim.Result) {
 	t.Helper()
 	r := sharedNative(t)
 	hashes := map[string]int{}
+	streams := map[string][]byte{}
 	var first *sim.Result
 	for range n {
 		res, err := r.Run(context.Background(), spec, sim.Options{})
 		if err != nil {
 			t.Fatalf("%s seed %d natively: %v", spec.Scenario.Name, spec.Seed, err)
 		}
-		hashes[res.StreamHash()]++
+		h := res.StreamHash()
+		if hashes[h]++; hashes[h] == 1 && keep != "" {
+			streams[h] = res.Stream
+		}
 		if first == nil {
 			first = res
+		}
+	}
+	if len(hashes) > 1 && keep != "" {
+		if err := os.MkdirAll(keep, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		for h, b := range streams {
+			path := filepath.Join(keep, fmt.Sprintf("%s-seed-%d-%.12s.jsonl", spec.Scenario.Name, spec.Seed, h))
+			if err := os.WriteFile(path, b, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			t.Logf("kept %s", path)
 		}
 	}
 	return hashes, first
@@ -92,7 +109,6 @@ func nativeReplays(t *testing.T, spec runspec.Spec, n int) (map[string]int, *sim
 
 // The native engine replays byte for byte: a few built-ins, each run three times, give
 // one stream each, and another seed another stream. (The full matrix: make native-matrix.)
-// Not in make test: see sharedNative.
 func TestNativeReplays(t *testing.T) {
 	cases := []struct {
 		name string
@@ -101,7 +117,7 @@ func TestNativeReplays(t *testing.T) {
 	var baseline string
 	for _, c := range cases {
 		spec := runspec.Spec{Scenario: builtin(t, c.name), Seed: c.seed}
-		hashes, res := nativeReplays(t, spec, 3)
+		hashes, res := nativeReplays(t, spec, 3, "")
 		if len(hashes) != 1 {
 			t.Errorf("%s seed %d: 3 native runs gave %d different streams: %v", c.name, c.seed, len(hashes), hashes)
 		}
@@ -116,7 +132,7 @@ func TestNativeReplays(t *testing.T) {
 			baseline = res.StreamHash()
 		}
 	}
-	hashes, _ := nativeReplays(t, runspec.Spec{Scenario: builtin(t, "baseline"), Seed: 2}, 1)
+	hashes, _ := nativeReplays(t, runspec.Spec{Scenario: builtin(t, "baseline"), Seed: 2}, 1, "")
 	if hashes[baseline] > 0 {
 		t.Error("baseline seeds 1 and 2 gave the same native stream: the seed does not reach the world")
 	}
@@ -130,7 +146,7 @@ var stressLine = regexp.MustCompile(`stress: hash ([0-9a-f]{64}) lines (\d+) gcs
 func stress(t *testing.T, off string) (hash string, gcs int) {
 	t.Helper()
 	cmd := exec.Command(sharedNative(t).Guest().Path, "-test.run=^TestStress$")
-	cmd.Env = []string{"CONSIM_NATIVE_STRESS=1", "GOMAXPROCS=1", "GOGC=off", "CONSIM_NATIVE_OFF=" + off}
+	cmd.Env = []string{"CONSIM_NATIVE_STRESS=1", "GOMAXPROCS=1", "GOGC=off", "TZ=UTC", "CONSIM_NATIVE_OFF=" + off}
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	out, err := cmd.Output()
@@ -145,10 +161,11 @@ func stress(t *testing.T, off string) (hash string, gcs int) {
 	return string(m[1]), gcs
 }
 
-// Many goroutines, selects, maps, same-instant timers, a contended mutex, a pool and
-// enough allocation for several collections replay identically natively; with the
-// runtime's own random state (the fix for it switched off), they do not, which shows the
-// test sees a divergence when there is one.
+// Many goroutines, selects, maps, same-instant timers, a contended mutex, a pool, long
+// system calls and enough allocation for several collections replay identically natively;
+// with the runtime's own random state, or with sysmon taking the P of a goroutine in a
+// system call (either fix switched off), they do not, which shows the test sees each
+// divergence when there is one.
 func TestNativeStress(t *testing.T) {
 	want, gcs := stress(t, "")
 	if gcs < 2 {
@@ -159,13 +176,18 @@ func TestNativeStress(t *testing.T) {
 			t.Fatalf("stress run %d gave hash %.12s, run 0 %.12s", i+1, got, want)
 		}
 	}
-	seen := map[string]bool{}
-	for range 3 {
-		h, _ := stress(t, "rand")
-		seen[h] = true
-	}
-	if len(seen) < 2 {
-		t.Errorf("with the bubble's random state switched off, 3 stress runs agreed: the stress test cannot see a divergence")
+	for _, c := range []struct{ off, fix string }{
+		{"rand", "the bubble's random state"},
+		{"syscall", "a goroutine of the bubble keeping its P through a system call"},
+	} {
+		seen := map[string]bool{}
+		for range 3 {
+			h, _ := stress(t, c.off)
+			seen[h] = true
+		}
+		if len(seen) < 2 {
+			t.Errorf("with %s switched off (%s), 3 stress runs agreed: the stress test cannot see that divergence", c.fix, c.off)
+		}
 	}
 }
 
@@ -189,7 +211,8 @@ func TestNativeHarnessFailures(t *testing.T) {
 
 // make native-matrix: every built-in (or those in CONSIM_NATIVE_MATRIX_SCENARIOS, comma-
 // separated), seeds 1..CONSIM_NATIVE_MATRIX_SEEDS, each run CONSIM_NATIVE_MATRIX_RUNS times
-// (default 10) natively: one stream per scenario and seed.
+// (default 10) natively: one stream per scenario and seed. The streams of a scenario and
+// seed that gave several go to CONSIM_NATIVE_MATRIX_KEEP, when set.
 func TestNativeMatrix(t *testing.T) {
 	seeds, _ := strconv.Atoi(os.Getenv("CONSIM_NATIVE_MATRIX_SEEDS"))
 	if seeds == 0 {
@@ -206,7 +229,8 @@ func TestNativeMatrix(t *testing.T) {
 	divergent := 0
 	for _, name := range names {
 		for seed := 1; seed <= seeds; seed++ {
-			hashes, _ := nativeReplays(t, runspec.Spec{Scenario: builtin(t, name), Seed: uint64(seed)}, runs)
+			hashes, _ := nativeReplays(t, runspec.Spec{Scenario: builtin(t, name), Seed: uint64(seed)}, runs,
+				os.Getenv("CONSIM_NATIVE_MATRIX_KEEP"))
 			line := fmt.Sprintf("%-20s seed %-3d %d runs: %d stream(s)", name, seed, runs, len(hashes))
 			if len(hashes) != 1 {
 				divergent++

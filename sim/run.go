@@ -6,14 +6,23 @@ package sim
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/consim/consim/sim/runspec"
 )
 
-// Run builds (or finds in the cache) the guest for the current source and runs spec once.
-// For many runs, use BuildGuest and one Runner instead.
+// Run builds (or finds in the cache) the world of opts.Engine for the current source and
+// runs spec once. For many runs, use BuildGuest (or BuildNative) and one Runner instead.
 func Run(ctx context.Context, spec runspec.Spec, opts Options) (*Result, error) {
-	g, err := BuildGuest(ctx, opts.BuildLog)
+	build := BuildGuest
+	switch opts.Engine {
+	case "", EngineWasm:
+	case EngineNative:
+		build = BuildNative
+	default:
+		return nil, fmt.Errorf("sim: engine %q: want %s or %s", opts.Engine, EngineWasm, EngineNative)
+	}
+	g, err := build(ctx, opts.BuildLog)
 	if err != nil {
 		return nil, err
 	}

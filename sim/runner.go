@@ -30,6 +30,9 @@ type Options struct {
 	OnEvent func(event.Event)
 	// BuildLog, if set, is told when Run has to build the guest first.
 	BuildLog io.Writer
+	// Engine is the engine Run builds the world for: EngineWasm (also when empty) or
+	// EngineNative. A Runner runs whichever world it was made with.
+	Engine string
 }
 
 // Result is a completed run.

@@ -54,6 +54,14 @@ var Edits = []Edit{
 		New: "\tif !inheritTime && !consimOutside(gp) { // consim: only the bubble's goroutines count while it runs\n\t\tmp.p.ptr().schedtick++\n\t}\n",
 		Why: "every 61st schedule tick the global run queue goes first: a goroutine outside the bubble that runs while it is " +
 			"active shifts that phase"},
+	{File: "proc.go",
+		Old: "\t\tthread, ok := setBlockOnExitSyscall(pp)\n\t\tif !ok {\n\t\t\t// Not in a syscall, or something changed out from under us.\n\t\t\tgoto done\n\t\t}\n",
+		New: "\t\tthread, ok := setBlockOnExitSyscall(pp)\n\t\tif !ok {\n\t\t\t// Not in a syscall, or something changed out from under us.\n\t\t\tgoto done\n\t\t}\n" +
+			"\t\tif consimKeepP(thread.gp) { // consim: a goroutine of a bubble keeps its P through a system call\n" +
+			"\t\t\tthread.resume()\n\t\t\tgoto done\n\t\t}\n",
+		Why: "sysmon takes the P from a goroutine that has been in a system call for one of its ticks (20 us to 10 ms of " +
+			"wall time) and hands it to another thread, which runs the next goroutine of the bubble meanwhile; the " +
+			"goroutine back from its call then queues behind the others: how long a call takes decides the order"},
 	{File: "rand.go",
 		Old: "\tglobalRand.state.Init(*seed)\n",
 		New: "\t*seed = [32]byte{'c', 'o', 'n', 's', 'i', 'm'} // consim: the same process-wide seed in every run\n" +

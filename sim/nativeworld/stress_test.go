@@ -10,6 +10,7 @@ import (
 	"runtime/debug"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"testing/synctest"
 	"time"
@@ -18,9 +19,9 @@ import (
 // TestStress runs a workload made to expose whatever the runtime decides by wall time or by
 // thread, inside a bubble: many goroutines, selects over ready channels, map iteration,
 // timers due at the same instant, a contended mutex held across yields, sync.Pool,
-// Gosched, and enough allocation for several collections. Every decision goes into one
-// hash, printed at the end: the engine's tests run it in several processes and compare
-// (sim's TestNativeStress). Runs only when asked (CONSIM_NATIVE_STRESS=1).
+// Gosched, long system calls, and enough allocation for several collections. Every
+// decision goes into one hash, printed at the end: the engine's tests run it in several
+// processes and compare (sim's TestNativeStress). Runs only when asked (CONSIM_NATIVE_STRESS=1).
 func TestStress(t *testing.T) {
 	if os.Getenv("CONSIM_NATIVE_STRESS") != "1" {
 		t.Skip("the native engine's stress test: runs only when sim's TestNativeStress starts it")
@@ -95,6 +96,12 @@ func TestStress(t *testing.T) {
 					}
 					if step%5 == 0 {
 						runtime.Gosched()
+					}
+					// A system call that lasts long enough for sysmon to see it (25 ms of
+					// wall time), made while other goroutines are runnable.
+					if g%16 == 0 && step%30 == 11 {
+						ts := syscall.NsecToTimespec(int64(25 * time.Millisecond))
+						syscall.Nanosleep(&ts, nil)
 					}
 					log.add(fmt.Sprintf("g%d s%d map%d %s %s r%d", g, step, first, which, first2, rand.IntN(1000)))
 				}

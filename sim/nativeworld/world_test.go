@@ -9,6 +9,7 @@ import (
 	"testing"
 	"testing/cryptotest"
 	"testing/synctest"
+	"time"
 
 	"github.com/consim/consim/sim/runspec"
 	"github.com/consim/consim/sim/world"
@@ -34,6 +35,10 @@ func TestWorld(t *testing.T) {
 	}
 	// GOGC=off also in code: a collection must start only where the overlay starts one.
 	debug.SetGCPercent(-1)
+	// The local time zone is loaded once, on first use, from a file (unless TZ=UTC, as the
+	// engine sets it): load it now, so that no goroutine of the world makes that system
+	// call (docs/native-engine.md, edit 4).
+	_ = time.Local.String()
 	var stream bytes.Buffer
 	synctest.Test(t, func(t *testing.T) {
 		cryptotest.SetGlobalRandom(t, spec.Seed)
