@@ -67,11 +67,11 @@ NATIVE_SEEDS ?= 20
 NATIVE_RUNS ?= 10
 NATIVE_SCENARIOS ?=
 native-test:
-	$(GO) test -count=1 -run 'TestNative' -v ./sim/
+	$(GO) test -count=1 -run 'TestNative' -v ./sim/native/
 native-matrix:
 	CONSIM_NATIVE_MATRIX_SEEDS=$(NATIVE_SEEDS) CONSIM_NATIVE_MATRIX_RUNS=$(NATIVE_RUNS) \
 		CONSIM_NATIVE_MATRIX_SCENARIOS=$(NATIVE_SCENARIOS) CONSIM_NATIVE_MATRIX_KEEP=$(CURDIR)/out/native-matrix \
-		$(GO) test -count=1 -timeout 0 -run 'TestNativeMatrix|TestNativeStress' -v ./sim/
+		$(GO) test -count=1 -timeout 0 -run 'TestNativeMatrix|TestNativeStress' -v ./sim/native/
 
 # consim hunt with every planted bug in turn: each must be found and shrunk to a file.
 hunt: build

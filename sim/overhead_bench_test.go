@@ -2,10 +2,15 @@ package sim_test
 
 import (
 	"context"
+	"os"
+	"os/exec"
+	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/consim/consim/sim"
+	"github.com/consim/consim/sim/native"
 	"github.com/consim/consim/sim/runspec"
 )
 
@@ -52,4 +57,34 @@ func BenchmarkWasmOverhead(b *testing.B) {
 			b.ReportMetric(wasmWall.Seconds()/natWall.Seconds(), "wasm/native")
 		})
 	}
+}
+
+var (
+	benchNativeOnce   sync.Once
+	benchNativeRunner *sim.Runner
+	benchNativeErr    error
+)
+
+// builtNative is the native engine's world, built once, as a reference for the benchmark
+// (the engine's own tests, and their shared runner, are in sim/native). It skips on a Go
+// release the overlay was not made for.
+func builtNative(b testing.TB) *sim.Runner {
+	b.Helper()
+	out, err := exec.Command("go", "env", "GOVERSION").Output()
+	if v := strings.TrimSpace(string(out)); err != nil || v != native.GoVersion {
+		b.Skipf("the native engine is made for %s; this Go is %q (%v)", native.GoVersion, v, err)
+	}
+	benchNativeOnce.Do(func() {
+		ctx := context.Background()
+		g, err := sim.BuildNative(ctx, os.Stderr)
+		if err != nil {
+			benchNativeErr = err
+			return
+		}
+		benchNativeRunner, benchNativeErr = sim.NewRunner(ctx, g)
+	})
+	if benchNativeErr != nil {
+		b.Fatalf("native world: %v", benchNativeErr)
+	}
+	return benchNativeRunner
 }

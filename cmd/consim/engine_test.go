@@ -19,7 +19,7 @@ func TestRunEngineNative(t *testing.T) {
 	needGuest(t)
 	if out, err := exec.Command("go", "env", "GOVERSION").Output(); err != nil ||
 		strings.TrimSpace(string(out)) != native.GoVersion {
-		t.Skipf("the native engine is made for %s (this Go: %s, %v); sim's TestNativeRefusesOtherGo covers the refusal",
+		t.Skipf("the native engine is made for %s (this Go: %s, %v); sim/native's TestNativeRefusesOtherGo covers the refusal",
 			native.GoVersion, out, err)
 	}
 	first := mustRun(t, "testdata/small.yaml", "--engine", "native")

@@ -21,10 +21,11 @@ import (
 // timers due at the same instant, a contended mutex held across yields, sync.Pool,
 // Gosched, long system calls, and enough allocation for several collections. Every
 // decision goes into one hash, printed at the end: the engine's tests run it in several
-// processes and compare (sim's TestNativeStress). Runs only when asked (CONSIM_NATIVE_STRESS=1).
+// processes and compare (sim/native's TestNativeStress). Runs only when asked
+// (CONSIM_NATIVE_STRESS=1).
 func TestStress(t *testing.T) {
 	if os.Getenv("CONSIM_NATIVE_STRESS") != "1" {
-		t.Skip("the native engine's stress test: runs only when sim's TestNativeStress starts it")
+		t.Skip("the native engine's stress test: runs only when sim/native's TestNativeStress starts it")
 	}
 	debug.SetGCPercent(-1)
 	var log stressLog
@@ -97,10 +98,11 @@ func TestStress(t *testing.T) {
 					if step%5 == 0 {
 						runtime.Gosched()
 					}
-					// A system call that lasts long enough for sysmon to see it (25 ms of
-					// wall time), made while other goroutines are runnable.
-					if g%16 == 0 && step%30 == 11 {
-						ts := syscall.NsecToTimespec(int64(25 * time.Millisecond))
+					// System calls of 2 ms of wall time, made while other goroutines are
+					// runnable: sysmon sees some of them (it looks every 20 us to 10 ms),
+					// which ones depends on its phase.
+					if g%4 == 0 && step%10 == 3 {
+						ts := syscall.NsecToTimespec(int64(2 * time.Millisecond))
 						syscall.Nanosleep(&ts, nil)
 					}
 					log.add(fmt.Sprintf("g%d s%d map%d %s %s r%d", g, step, first, which, first2, rand.IntN(1000)))

@@ -1,4 +1,4 @@
-package sim_test
+package native_test
 
 import (
 	"bytes"
@@ -28,6 +28,20 @@ var (
 	nativeErr    error
 )
 
+// builtin loads a built-in scenario.
+func builtin(t testing.TB, name string) scenarios.Scenario {
+	t.Helper()
+	sc, _, err := scenarios.Load(name)
+	if err != nil {
+		t.Fatalf("load %s: %v", name, err)
+	}
+	return *sc
+}
+
+// The engine's tests live here, beside the overlay, rather than in sim: sim's own tests
+// are the longest package of make test, and these build and run the native world, so they
+// run alongside them.
+
 // sharedNative builds the native engine's world once for the whole test binary (skipped
 // with -short: the first build compiles Go's runtime and every package of the world
 // again, with the overlay). It skips on a Go release the overlay was not made for: the
@@ -37,13 +51,6 @@ func sharedNative(t testing.TB) *sim.Runner {
 	if testing.Short() {
 		t.Skip("builds and runs the native engine's world; skipped with -short")
 	}
-	return builtNative(t)
-}
-
-// builtNative is sharedNative without the switch: the native world as a reference (make
-// bench's BenchmarkWasmOverhead).
-func builtNative(t testing.TB) *sim.Runner {
-	t.Helper()
 	if v := runtimeGoVersion(t); v != native.GoVersion {
 		t.Skipf("the native engine is made for %s; this Go is %s", native.GoVersion, v)
 	}
