@@ -10,6 +10,7 @@ const (
 	BugDefaultOnFollowers            = "default-on-followers"
 	BugStaleAsConsistent             = "stale-as-consistent"
 	BugEventsNotDeduplicated         = "events-not-deduplicated"
+	BugNoLockDelay                   = "no-lock-delay"
 )
 
 // Bugs are planted bugs: UNSAFE behaviours, all off in the zero value, each of which
@@ -50,6 +51,11 @@ type Bugs struct {
 	// (origin, Lamport time, name). Breaks: a user event is delivered to each member
 	// exactly once.
 	EventsNotDeduplicated bool
+	// NoLockDelay makes the leader ignore lock-delay: a key whose holder's session was
+	// just invalidated can be locked again at once. Breaks: a lock holder cut off from
+	// the servers (who still believes it holds the lock until it learns its session is
+	// gone) is never overlapped by the next holder within the lock-delay.
+	NoLockDelay bool
 }
 
 // bugName ties a bug's name to its field.
@@ -65,6 +71,7 @@ var bugNames = []bugName{
 	{BugDefaultOnFollowers, func(b *Bugs) *bool { return &b.DefaultOnFollowers }},
 	{BugStaleAsConsistent, func(b *Bugs) *bool { return &b.StaleAsConsistent }},
 	{BugEventsNotDeduplicated, func(b *Bugs) *bool { return &b.EventsNotDeduplicated }},
+	{BugNoLockDelay, func(b *Bugs) *bool { return &b.NoLockDelay }},
 }
 
 // BugNames lists the names of the bugs the node plants, in a fixed order.

@@ -27,6 +27,9 @@ func (s *serverKV) watch(req ReadRequest) <-chan struct{} {
 	if isCatalogRead(req.Op) {
 		return s.catalog().Watch()
 	}
+	if isSessionRead(req.Op) {
+		return s.srv.fsm.sessions.Watch()
+	}
 	return s.store().Watch(req.Key)
 }
 

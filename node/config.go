@@ -114,6 +114,9 @@ type Config struct {
 	// CatalogObserver hears the agent's check status changes, its anti-entropy syncs and,
 	// on a server, every catalog write its state machine applies; nil means nobody.
 	CatalogObserver CatalogObserver
+	// SessionObserver, if set, hears a server's sessions created and invalidated and the
+	// locks its leader refuses for lock-delay.
+	SessionObserver SessionObserver
 
 	// UnsafeBugs plants bugs that break the node's guarantees on purpose (bugs.go), so a
 	// scenario can show the checkers catch them. The zero value plants none; never set

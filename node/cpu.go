@@ -49,7 +49,7 @@ func (c cpuKV) apply(ctx context.Context, req kv.Request) (ApplyReply, error) {
 // cpuKind is the CPU kind of a write.
 func cpuKind(op kv.Op) string {
 	switch op {
-	case kv.OpSet:
+	case kv.OpSet, kv.OpLock, kv.OpUnlock:
 		return CPUPut
 	case kv.OpCAS:
 		return CPUCAS

@@ -13,7 +13,8 @@ import (
 )
 
 // kvEndpoint serves /v1/kv/<key> as Consul's KVSEndpoint: GET (one key, ?recurse,
-// ?keys with ?separator, ?raw), PUT (?flags, ?cas) and DELETE (?recurse, ?cas).
+// ?keys with ?separator, ?raw), PUT (?flags, ?cas, ?acquire, ?release) and DELETE
+// (?recurse, ?cas).
 func kvEndpoint(svc kvService) apiHandler {
 	return func(w http.ResponseWriter, r *http.Request) (any, error) {
 		key := strings.TrimPrefix(r.URL.Path, "/v1/kv/")
@@ -91,13 +92,14 @@ func kvPut(svc kvService, r *http.Request, key string) (any, error) {
 		return nil, err
 	}
 	q := r.URL.Query()
+	req := kv.Request{Op: kv.OpSet, Key: key}
+	// A lock (?acquire=ID) or an unlock (?release=ID) answers whether it took effect.
 	if _, ok := q["acquire"]; ok {
-		return nil, badRequest("Sessions are not implemented by consim: ?acquire is not supported")
+		req.Op, req.Session = kv.OpLock, q.Get("acquire")
 	}
 	if _, ok := q["release"]; ok {
-		return nil, badRequest("Sessions are not implemented by consim: ?release is not supported")
+		req.Op, req.Session = kv.OpUnlock, q.Get("release")
 	}
-	req := kv.Request{Op: kv.OpSet, Key: key}
 	if _, ok := q["flags"]; ok {
 		// As in Consul, a flag or cas that is not a number is a 500 with strconv's text.
 		flags, err := strconv.ParseUint(q.Get("flags"), 10, 64)

@@ -50,6 +50,11 @@ func (c *clientKV) applyCatalog(ctx context.Context, req catalog.Request) (Apply
 	return reply, c.call(ctx, "Catalog.Apply", req, &reply)
 }
 
+func (c *clientKV) applySession(ctx context.Context, req SessionRequest) (SessionReply, error) {
+	var reply SessionReply
+	return reply, c.call(ctx, "Session.Apply", req, &reply)
+}
+
 func (c *clientKV) statusLeader(ctx context.Context) (string, error) {
 	var leader string
 	return leader, c.call(ctx, "Status.Leader", struct{}{}, &leader)

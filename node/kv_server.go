@@ -104,6 +104,8 @@ func (s *serverKV) query(req ReadRequest) ReadReply {
 	case ReadCatalogNodes, ReadCatalogServices, ReadCatalogService, ReadCatalogNode,
 		ReadHealthService, ReadHealthChecks, ReadHealthNode, ReadHealthState:
 		reply = s.catalogQuery(req)
+	case ReadSessionInfo, ReadSessionNode, ReadSessionList:
+		reply = s.sessionQuery(req)
 	case ReadList:
 		reply.Entries, reply.Meta.Index = st.List(req.Key)
 	case ReadKeys:
@@ -180,6 +182,9 @@ func (s *serverKV) apply(ctx context.Context, req kv.Request) (ApplyReply, error
 }
 
 func (s *serverKV) applyLocal(req kv.Request) (ApplyReply, error) {
+	if s.lockDelayed(req) {
+		return ApplyReply{OK: false}, nil
+	}
 	f := s.srv.raft.Apply(kv.Encode(req), enqueueLimit)
 	if err := f.Error(); err != nil {
 		return ApplyReply{}, err

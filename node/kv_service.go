@@ -8,6 +8,7 @@ import (
 
 	"github.com/consim/consim/node/catalog"
 	"github.com/consim/consim/node/kv"
+	"github.com/consim/consim/node/session"
 )
 
 // kvService answers KV and catalog reads and writes for an agent: a server from its own store or
@@ -16,6 +17,7 @@ type kvService interface {
 	read(ctx context.Context, req ReadRequest) (ReadReply, error)
 	apply(ctx context.Context, req kv.Request) (ApplyReply, error)
 	applyCatalog(ctx context.Context, req catalog.Request) (ApplyReply, error)
+	applySession(ctx context.Context, req SessionRequest) (SessionReply, error)
 	statusLeader(ctx context.Context) (string, error)
 	statusPeers(ctx context.Context) ([]string, error)
 	removePeer(ctx context.Context, req RemovePeerRequest) error
@@ -41,6 +43,10 @@ const (
 	ReadHealthChecks    = "health-checks"
 	ReadHealthNode      = "health-node"
 	ReadHealthState     = "health-state"
+	// The session reads (session_read.go); Key names the session or the node.
+	ReadSessionInfo = "session-info"
+	ReadSessionNode = "session-node"
+	ReadSessionList = "session-list"
 )
 
 // ReadRequest is one KV or catalog read, as forwarded between agents.
@@ -63,6 +69,7 @@ type ReadReply struct {
 	Checks    []catalog.Check     `json:"checks,omitempty"`
 	Node      *catalog.Node       `json:"node,omitempty"`
 	NodeSvcs  []catalog.Service   `json:"node_services,omitempty"`
+	Sessions  []session.Session   `json:"sessions,omitempty"`
 	Meta      QueryMeta           `json:"meta"`
 }
 
@@ -70,6 +77,9 @@ type ReadReply struct {
 func readMethod(req ReadRequest) string {
 	if isCatalogRead(req.Op) {
 		return "Catalog.Read"
+	}
+	if isSessionRead(req.Op) {
+		return "Session.Read"
 	}
 	return "KVS.Read"
 }
@@ -115,6 +125,20 @@ func rpcHandlers(svc kvService) map[string]rpcHandler {
 				return nil, err
 			}
 			return svc.applyCatalog(ctx, req)
+		},
+		"Session.Read": func(ctx context.Context, args json.RawMessage) (any, error) {
+			var req ReadRequest
+			if err := json.Unmarshal(args, &req); err != nil {
+				return nil, err
+			}
+			return svc.read(ctx, req)
+		},
+		"Session.Apply": func(ctx context.Context, args json.RawMessage) (any, error) {
+			var req SessionRequest
+			if err := json.Unmarshal(args, &req); err != nil {
+				return nil, err
+			}
+			return svc.applySession(ctx, req)
 		},
 		"KVS.Apply": func(ctx context.Context, args json.RawMessage) (any, error) {
 			var req kv.Request

@@ -1,6 +1,8 @@
 package node
 
 import (
+	"time"
+
 	"github.com/consim/consim/node/catalog"
 	"github.com/consim/consim/node/serf"
 )
@@ -38,6 +40,14 @@ type CatalogObserver interface {
 	CatalogApplied(self string, index uint64, r catalog.Request, changed bool, err error)
 	// AntiEntropy says this agent synced its services and checks with the catalog.
 	AntiEntropy(self string, s SyncReport)
+}
+
+// SessionObserver is told about sessions on a server: every session its state machine
+// creates or invalidates, and every lock it refuses, as leader, for a key's lock-delay.
+// The same rules as Observer hold.
+type SessionObserver interface {
+	SessionChanged(self string, c SessionChange)
+	LockDelayed(self, key, session string, left time.Duration)
 }
 
 // CheckUpdate is a check's new status on its agent.

@@ -31,6 +31,10 @@ type server struct {
 	readyTerm atomic.Uint64
 	// verify keeps VerifyLeader calls from overlapping raft's shutdown (verify.go).
 	verify verifyGuard
+	// ttl holds the session TTL timers while this server leads (session_ttl.go).
+	ttl sessionTimers
+	// sessionObs hears sessions change and locks refused for lock-delay; may be nil.
+	sessionObs SessionObserver
 }
 
 func startServer(c *Config, obs Observer) (*server, error) {
@@ -76,12 +80,15 @@ func startServer(c *Config, obs Observer) (*server, error) {
 			co.CatalogApplied(c.Name, index, r, changed, err)
 		}
 	}
+	if so := c.SessionObserver; so != nil {
+		fsm.onSession = func(ch SessionChange) { so.SessionChanged(c.Name, ch) }
+	}
 	r, err := raft.NewRaft(rc, fsm, st.Log, st.Stable, st.Snapshot, trans)
 	if err != nil {
 		closeTransport(trans)
 		return nil, fmt.Errorf("node %s: raft: %w", c.Name, err)
 	}
-	s := &server{raft: r, transport: trans, fsm: fsm, done: make(chan struct{})}
+	s := &server{raft: r, transport: trans, fsm: fsm, done: make(chan struct{}), sessionObs: c.SessionObserver}
 	// A non-blocking observer: raft never waits for us. 64 slots hold far more state
 	// changes than can happen between two runs of the loop below.
 	ch := make(chan raft.Observation, 64)
@@ -132,6 +139,8 @@ func (s *server) watch(name string, ch <-chan raft.Observation, obs Observer) {
 			term := s.raft.CurrentTerm()
 			if state == raft.Leader {
 				go s.establishLeadership(term)
+			} else {
+				s.ttl.clearAll()
 			}
 			obs.RaftState(name, stateName(state), term)
 		case <-s.done:
@@ -149,6 +158,7 @@ func (s *server) establishLeadership(term uint64) {
 	}
 	if s.raft.State() == raft.Leader && s.raft.CurrentTerm() == term {
 		s.readyTerm.Store(term)
+		s.armSessionTimers()
 	}
 }
 
@@ -164,6 +174,7 @@ func (s *server) shutdown() error {
 	err := s.raft.Shutdown().Error()
 	s.raft.DeregisterObserver(s.observer)
 	s.stop.Do(func() { close(s.done) })
+	s.ttl.clearAll()
 	if cerr := closeTransport(s.transport); err == nil {
 		err = cerr
 	}

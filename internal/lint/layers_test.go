@@ -49,8 +49,9 @@ func TestLayers(t *testing.T) {
 		"node/kv":          {},
 		"node/catalog":     {},
 		"node/leanhttp":    {},
+		"node/session":     {},
 		"node/serf":        {"node/serf/filter"},
-		"node":             {"node/kv", "node/catalog", "node/leanhttp", "node/serf", "node/serf/filter"},
+		"node":             {"node/kv", "node/catalog", "node/leanhttp", "node/session", "node/serf", "node/serf/filter"},
 		"checker":          {"event", "event/owed", "node/serf/filter"},
 		"scenarios":        {"node/serf/filter"},
 		"reports/plot":     {}, // plots for any page: knows nothing of runs

@@ -17,10 +17,21 @@ const (
 	// CatalogRequestType is a catalog write (node/catalog's Encode after this byte). The
 	// server's state machine routes it to the catalog; the KV FSM never sees one.
 	CatalogRequestType MessageType = 2
+	// SessionRequestType is a session write (node/session's Encode after this byte).
+	SessionRequestType MessageType = 3
 )
 
 // opCodes are the Op bytes of the encoding. Never renumber: logs on disk use them.
-var opCodes = [...]Op{1: OpSet, 2: OpCAS, 3: OpDelete, 4: OpDeleteCAS, 5: OpDeleteTree}
+var opCodes = [...]Op{1: OpSet, 2: OpCAS, 3: OpDelete, 4: OpDeleteCAS, 5: OpDeleteTree, 6: OpLock, 7: OpUnlock}
+
+// IsLockCommand says whether b, a raft log entry, is a lock or unlock, without decoding
+// it: the server checks their sessions before the store applies them.
+func IsLockCommand(b []byte) bool {
+	return len(b) > 1 && MessageType(b[0]) == KVRequestType && int(b[1]) < len(opCodes) && hasSession(opCodes[b[1]])
+}
+
+// hasSession says whether op's encoding carries a session after the value.
+func hasSession(op Op) bool { return op == OpLock || op == OpUnlock }
 
 func opCode(op Op) (byte, bool) {
 	for c, o := range opCodes {
@@ -42,11 +53,12 @@ var ErrUnknownType = errors.New("unknown command type")
 // per request; integers big-endian):
 //
 //	type  1 byte   KVRequestType
-//	op    1 byte   1 set, 2 cas, 3 delete, 4 delete-cas, 5 delete-tree
+//	op    1 byte   1 set, 2 cas, 3 delete, 4 delete-cas, 5 delete-tree, 6 lock, 7 unlock
 //	flags 8 bytes
 //	index 8 bytes  the CAS index
 //	klen  4 bytes, key   klen bytes
 //	vlen  4 bytes, value vlen bytes (an empty value decodes as nil)
+//	slen  4 bytes, session slen bytes (lock and unlock only)
 //
 // It panics on an Op it cannot encode or a key or value of 4 GiB or more: requests are
 // validated before they are encoded, so either is a bug.
@@ -66,6 +78,10 @@ func Encode(r Request) []byte {
 	b = append(b, r.Key...)
 	b = binary.BigEndian.AppendUint32(b, uint32(len(r.Value)))
 	b = append(b, r.Value...)
+	if hasSession(r.Op) {
+		b = binary.BigEndian.AppendUint32(b, uint32(len(r.Session)))
+		b = append(b, r.Session...)
+	}
 	return b
 }
 
@@ -99,6 +115,13 @@ func Decode(b []byte) (Request, error) {
 	value, rest, err := field(rest, "value")
 	if err != nil {
 		return Request{}, err
+	}
+	if hasSession(r.Op) {
+		var sess []byte
+		if sess, rest, err = field(rest, "session"); err != nil {
+			return Request{}, err
+		}
+		r.Session = string(sess)
 	}
 	if len(rest) != 0 {
 		return Request{}, fmt.Errorf("kv: decode: %d bytes after the value", len(rest))

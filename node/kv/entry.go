@@ -9,8 +9,8 @@ import "bytes"
 //
 // Value encodes as base64 and as null when nil; an empty value is stored as nil, as a PUT
 // with an empty body is in Consul, so it reads back as null. Session is omitted when
-// empty, as Consul omits it. consim has no sessions or locks: LockIndex stays 0 and
-// Session empty; they exist so the JSON is Consul's.
+// empty, as Consul omits it. Session is the session holding the key's lock, and
+// LockIndex the number of times a session acquired it (lock.go).
 type Entry struct {
 	LockIndex   uint64
 	Key         string

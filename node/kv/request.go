@@ -15,6 +15,11 @@ const (
 	OpDelete     Op = "delete"      // delete Key
 	OpDeleteCAS  Op = "delete-cas"  // delete Key only if its ModifyIndex is Index
 	OpDeleteTree Op = "delete-tree" // delete every key starting with Key
+	// OpLock (Consul's "lock", HTTP ?acquire=) puts Value and Flags at Key and locks it
+	// for Session, unless another session holds it; OpUnlock (?release=) puts them and
+	// unlocks it, if Session holds it. The server checks the session exists.
+	OpLock   Op = "lock"
+	OpUnlock Op = "unlock"
 )
 
 // MaxValueSize is the largest value a set or cas may carry, in bytes: Consul's default
@@ -28,6 +33,8 @@ type Request struct {
 	Value []byte // OpSet and OpCAS only
 	Flags uint64 // OpSet and OpCAS only
 	Index uint64 // the expected ModifyIndex for OpCAS and OpDeleteCAS
+	// Session is the session that locks or unlocks Key (OpLock, OpUnlock only).
+	Session string `json:",omitempty"`
 }
 
 // HTTP statuses of RequestError, as Consul answers them.
@@ -63,7 +70,7 @@ func (e *RequestError) Error() string { return e.Reason }
 //   - an unknown Op: 400.
 func (r Request) Validate() error {
 	switch r.Op {
-	case OpSet, OpCAS, OpDelete, OpDeleteCAS:
+	case OpSet, OpCAS, OpDelete, OpDeleteCAS, OpLock, OpUnlock:
 		if r.Key == "" {
 			return &RequestError{StatusBadRequest, "Missing key name"}
 		}
@@ -74,7 +81,7 @@ func (r Request) Validate() error {
 	if strings.HasPrefix(r.Key, "/") {
 		return &RequestError{StatusBadRequest, "key must not begin with a '/'"}
 	}
-	if (r.Op == OpSet || r.Op == OpCAS) && len(r.Value) > MaxValueSize {
+	if (r.Op == OpSet || r.Op == OpCAS || r.Op == OpLock || r.Op == OpUnlock) && len(r.Value) > MaxValueSize {
 		return TooLarge(int64(len(r.Value)))
 	}
 	return nil

@@ -31,7 +31,7 @@ func TestValidate(t *testing.T) {
 		{"leading slash on delete", Request{Op: OpDelete, Key: "/a"}, 400, "key must not begin with a '/'"},
 		{"leading slash on delete-tree", Request{Op: OpDeleteTree, Key: "/"}, 400, "key must not begin with a '/'"},
 		{"inner and trailing slashes are fine", Request{Op: OpDelete, Key: "a//b/"}, 0, ""},
-		{"unknown op", Request{Op: "lock", Key: "a"}, 400, `unknown KV operation "lock"`},
+		{"unknown op", Request{Op: "lock-tree", Key: "a"}, 400, `unknown KV operation "lock-tree"`},
 		{"zero op", Request{Key: "a"}, 400, `unknown KV operation ""`},
 	}
 	for _, tt := range tests {
@@ -135,7 +135,7 @@ func TestDecodeRejects(t *testing.T) {
 		{"type 0", withByte(0, 0), "unknown command type 0"},
 		{"future type", withByte(0, 9), "unknown command type 9"},
 		{"op 0", withByte(1, 0), "unknown operation code 0"},
-		{"op 6", withByte(1, 6), "unknown operation code 6"},
+		{"op 8", withByte(1, 8), "unknown operation code 8"},
 		{"short header", good[:10], "shorter than a request header"},
 		{"key longer than the data", withByte(18, 1), "key of 16777219 bytes"},
 		{"value longer than the data", good[:len(good)-1], "value of 5 bytes, only 4 left"},
@@ -161,7 +161,7 @@ func TestEncodePanicsOnUnknownOp(t *testing.T) {
 			t.Error("Encode of an unknown op did not panic")
 		}
 	}()
-	Encode(Request{Op: "lock", Key: "a"})
+	Encode(Request{Op: "lock-tree", Key: "a"})
 }
 
 // FuzzDecode checks that Decode never panics, and that whatever it accepts is canonical:

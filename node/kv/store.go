@@ -214,29 +214,53 @@ func (s *Store) Apply(index uint64, r Request) (bool, error) {
 		return s.DeleteCAS(index, r.Key, r.Index), nil
 	case OpDeleteTree:
 		return s.DeleteTree(index, r.Key), nil
+	case OpLock:
+		return s.Lock(index, r.Key, r.Value, r.Flags, r.Session), nil
+	case OpUnlock:
+		return s.Unlock(index, r.Key, r.Value, r.Flags, r.Session), nil
 	}
 	return false, fmt.Errorf("kv: apply: unknown operation %q", r.Op)
 }
 
-// set stores a new entry for key; s.mu is held for writing.
+// set stores a new entry for key, keeping its lock (LockIndex and Session), as Consul's
+// kvsSetTxn does for a write that is not a lock operation; s.mu is held for writing.
 func (s *Store) set(index uint64, key string, value []byte, flags uint64) {
 	old, ok := s.entries[key]
-	if ok && old.sameContent(value, flags) {
+	session := ""
+	if ok {
+		session = old.Session
+	}
+	s.setLocked(index, key, value, flags, session, 0)
+}
+
+// setLocked stores a new entry for key with the given session; lockIndex 0 keeps the
+// entry's LockIndex. An entry that would not change is left alone. s.mu is held.
+func (s *Store) setLocked(index uint64, key string, value []byte, flags uint64, session string, lockIndex uint64) {
+	old, ok := s.entries[key]
+	if ok && old.sameContent(value, flags) && old.Session == session && (lockIndex == 0 || lockIndex == old.LockIndex) {
 		return
 	}
-	e := &Entry{Key: key, Flags: flags, CreateIndex: index, ModifyIndex: index}
+	e := &Entry{Key: key, Flags: flags, CreateIndex: index, ModifyIndex: index, Session: session, LockIndex: lockIndex}
 	if len(value) > 0 {
 		e.Value = slices.Clone(value)
 	}
 	if ok {
 		e.CreateIndex = old.CreateIndex
+		if lockIndex == 0 {
+			e.LockIndex = old.LockIndex
+		}
 	} else {
-		i, _ := slices.BinarySearch(s.keys, key)
-		s.keys = slices.Insert(s.keys, i, key)
+		s.insertKey(key)
 	}
 	s.entries[key] = e
 	s.index = index
 	s.watches.fireKey(key)
+}
+
+// insertKey adds a new key to the sorted keys; s.mu is held.
+func (s *Store) insertKey(key string) {
+	i, _ := slices.BinarySearch(s.keys, key)
+	s.keys = slices.Insert(s.keys, i, key)
 }
 
 // delete removes key if present; s.mu is held for writing.

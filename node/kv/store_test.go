@@ -83,7 +83,7 @@ func TestWrites(t *testing.T) {
 
 func TestApplyUnknownOp(t *testing.T) {
 	s := NewStore()
-	if _, err := s.Apply(1, Request{Op: "lock", Key: "a"}); err == nil {
+	if _, err := s.Apply(1, Request{Op: "lock-tree", Key: "a"}); err == nil {
 		t.Fatal("unknown op applied")
 	}
 	if got := describe(s); got != "index=0" {
