@@ -148,6 +148,14 @@ type Event struct {
 	Full   bool     `json:"full,omitempty"`
 	Synced []string `json:"synced,omitempty"`
 
+	// ---- Sessions and locks (see lock.go and docs/events.md) ----
+	// lock_*, fence_*, session_invalidate: the session, the lock's LockIndex, the keys
+	// an invalidation released and the lock-delay they got (or, lock_delay, left).
+	Session   string   `json:"session,omitempty"`
+	LockIndex uint64   `json:"lock_index,omitempty"`
+	Keys      []string `json:"keys,omitempty"`
+	LockDelay Duration `json:"lock_delay,omitempty"`
+
 	// ---- Faults and the liveness phase (see fault.go and docs/events.md) ----
 	FaultFields
 }

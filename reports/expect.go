@@ -132,6 +132,7 @@ func Evaluate(e *scenarios.Expect, s Summary, verdicts map[string]string) []Expe
 	if e.FaultsEffective {
 		out = append(out, faultsEffective(s.Faults))
 	}
+	out = append(out, lockExpectations(e, s)...)
 	return out
 }
 

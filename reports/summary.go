@@ -52,6 +52,8 @@ type Summary struct {
 	UserEvents *checker.UserEventStats `json:"user_events,omitempty"`
 	// Queries counts queries and their answers (absent without any query).
 	Queries *checker.QueryStats `json:"queries,omitempty"`
+	// Locks is the lock-safety checker's report (absent without lock clients).
+	Locks *checker.LockReport `json:"locks,omitempty"`
 
 	// Verdicts, Anomalies and Staleness are the linearizability checks of the workload
 	// (linearizability.go): a verdict and its anomalies per read mode that has reads, and
@@ -123,6 +125,7 @@ func newSummary(run *checker.Run, stream []byte, wall, checkTimeout time.Duratio
 		s.Verdicts, s.Anomalies, s.Staleness = linearizability(run, checkTimeout)
 	}
 	s.UserEvents, s.Queries = gossipStats(run)
+	s.Locks = checker.Locks(run)
 	s.Faults, s.Liveness = faultSummary(run)
 	s.Membership, s.Leader = checker.Membership(run), checker.Leader(run)
 	if s.Workload != nil {

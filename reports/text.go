@@ -35,6 +35,7 @@ func WriteText(w io.Writer, s Summary) {
 	fmt.Fprintf(w, "network    %d packets sent, %d delivered, %d dropped; %d streams, %d stream bytes\n",
 		n.PacketsSent, n.PacketsDelivered, dropped, n.StreamsOpened, n.StreamBytes)
 	writeGossip(w, s)
+	writeLocks(w, s)
 	writeFaults(w, s)
 	writeChecks(w, s)
 	if s.Workload != nil {

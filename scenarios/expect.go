@@ -33,6 +33,11 @@ type Expect struct {
 	// FaultsEffective requires every fault firing to have had an effect (dropped, held,
 	// delayed or duplicated traffic, a crashed or paused node, ...).
 	FaultsEffective bool `yaml:"faults_effective" json:"faults_effective,omitempty"`
+	// LockOverlaps bounds the intervals in which two lock clients believed they held
+	// the same lock (usually 0); FencedOutOfOrder the acknowledged fenced writes applied
+	// out of LockIndex order. Both need workload.locks (FencedOutOfOrder with fenced).
+	LockOverlaps     *int `yaml:"lock_overlaps" json:"lock_overlaps,omitempty"`
+	FencedOutOfOrder *int `yaml:"fenced_out_of_order" json:"fenced_out_of_order,omitempty"`
 	// CheckTimeout is the checker time each read mode's linearizability check gets
 	// (default 10s, at most MaxCheckTimeout); running out makes the verdict unknown.
 	CheckTimeout Duration `yaml:"check_timeout" json:"check_timeout,omitempty"`
@@ -97,6 +102,21 @@ func checkExpect(c *validator, s *Scenario) {
 	}
 	if c.has("expect.unexplained_failures", e.UnexplainedFailures != nil) && e.UnexplainedFailures != nil && *e.UnexplainedFailures < 0 {
 		c.errorf("expect.unexplained_failures", "must be 0 or more, got %d", *e.UnexplainedFailures)
+	}
+	hasLocks := s.Workload != nil && s.Workload.Locks != nil
+	for _, k := range []struct {
+		path string
+		v    *int
+	}{{"expect.lock_overlaps", e.LockOverlaps}, {"expect.fenced_out_of_order", e.FencedOutOfOrder}} {
+		switch {
+		case !c.has(k.path, k.v != nil) || k.v == nil:
+		case *k.v < 0:
+			c.errorf(k.path, "must be 0 or more, got %d", *k.v)
+		case !hasLocks:
+			c.errorf(k.path, "needs lock clients (workload.locks), and this scenario has none")
+		case k.path == "expect.fenced_out_of_order" && !s.Workload.Locks.Fenced:
+			c.errorf(k.path, "needs fenced writes (workload.locks.fenced: true)")
+		}
 	}
 	if e.FaultsEffective && len(s.Faults) == 0 {
 		c.errorf("expect.faults_effective", "needs faults, and this scenario has none")

@@ -228,10 +228,11 @@ const (
 	BugStaleAsConsistent             = "stale-as-consistent"
 	BugFsyncLies                     = "fsync-lies"
 	BugEventsNotDeduplicated         = "events-not-deduplicated"
+	BugNoLockDelay                   = "no-lock-delay"
 )
 
 // Bugs are the planted bugs a scenario may enable.
 var Bugs = []string{
 	BugConsistentWithoutVerifyLeader, BugConsistentBeforeBarrier, BugDefaultOnFollowers,
-	BugStaleAsConsistent, BugFsyncLies, BugEventsNotDeduplicated,
+	BugStaleAsConsistent, BugFsyncLies, BugEventsNotDeduplicated, BugNoLockDelay,
 }

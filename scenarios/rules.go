@@ -36,6 +36,7 @@ var sections = []func(*validator, *Scenario){
 	checkDisk,
 	checkCPU,
 	checkWorkload,
+	checkLocks,
 	checkGossip,
 	checkServices,
 	checkActions,

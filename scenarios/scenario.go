@@ -170,4 +170,6 @@ type Workload struct {
 	Start Duration `yaml:"start" json:"start,omitempty"`
 	// Stop is when the clients stop starting operations (0: at the end of the run).
 	Stop Duration `yaml:"stop" json:"stop,omitempty"`
+	// Locks adds lock clients: sessions and KV locks through agents (locks.go).
+	Locks *Locks `yaml:"locks" json:"locks,omitempty"`
 }

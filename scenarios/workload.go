@@ -127,6 +127,9 @@ func (w *Workload) applyDefaults() {
 	if w.Timeout == 0 {
 		w.Timeout = DefaultTimeout
 	}
+	if w.Locks != nil {
+		w.Locks.applyDefaults()
+	}
 }
 
 // checkWorkload checks the workload section.

@@ -16,7 +16,7 @@ func TestWorkloadRules(t *testing.T) {
 			"  read_modes: [default, consistent, stale]\n  via: [any]\n  timeout: 2s\n  start: 3s\n", ""},
 		{"workload null", "workload:\n", `t.yaml:5:10: workload: expected a mapping, found nothing (the value is empty)`},
 		{"workload not mapping", "workload: 3\n", `t.yaml:5:11: workload: expected a mapping, found integer 3`},
-		{"unknown field", "workload: {client: 2}\n", `t.yaml:5:12: workload.client: unknown field "client" (did you mean "clients"?); allowed in workload: clients, rate, think, keys, mix, read_modes, via, timeout, start, stop`},
+		{"unknown field", "workload: {client: 2}\n", `t.yaml:5:12: workload.client: unknown field "client" (did you mean "clients"?); allowed in workload: clients, rate, think, keys, mix, read_modes, via, timeout, start, stop, locks`},
 
 		// clients
 		{"clients ok", "workload: {clients: 250}\n", ""},

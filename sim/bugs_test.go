@@ -34,6 +34,7 @@ var plantedBugs = []struct{ bug, scenario string }{
 	{scenarios.BugStaleAsConsistent, "crash-restart"},
 	{scenarios.BugFsyncLies, "testdata/bugs/power-loss.yaml"},
 	{scenarios.BugEventsNotDeduplicated, "testdata/bugs/user-events.yaml"},
+	{scenarios.BugNoLockDelay, "lock-partition"},
 }
 
 // loadScenario loads a built-in by name or a file by path.

@@ -22,7 +22,11 @@ import (
 // commit nothing to raft but KV writes.
 
 // catalogOn says whether the scenario runs the catalog.
-func (w *World) catalogOn() bool { return len(w.spec.Scenario.Services) > 0 }
+// Lock clients need it too: a session is bound to its node in the catalog.
+func (w *World) catalogOn() bool {
+	s := &w.spec.Scenario
+	return len(s.Services) > 0 || s.Workload != nil && s.Workload.Locks != nil
+}
 
 // configureCatalog sets the catalog side of n's agent config.
 func (w *World) configureCatalog(n *simNode, cfg *node.Config) {
@@ -32,6 +36,7 @@ func (w *World) configureCatalog(n *simNode, cfg *node.Config) {
 	cfg.Catalog = true
 	cfg.AntiEntropyInterval = w.spec.Scenario.AntiEntropy.Interval.D()
 	cfg.CatalogObserver = catalogObserver{n.voice}
+	cfg.SessionObserver = sessionObserver{n.voice}
 	for _, svc := range w.spec.Scenario.Services {
 		if !slices.Contains(svc.Nodes, n.name) {
 			continue

@@ -71,6 +71,11 @@ func (w *World) startWorkload() (stop func(), err error) {
 		}
 		go c.run()
 	}
+	if cfg.Locks != nil {
+		if err := w.startLocks(wl); err != nil {
+			return nil, err
+		}
+	}
 	return wl.stop, nil
 }
 
