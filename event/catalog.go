@@ -17,7 +17,18 @@ const (
 	// AESync says Node's anti-entropy synced with the catalog: Full or only changes,
 	// Synced what it pushed; Reason if it failed.
 	AESync Type = "ae_sync"
+	// Lookup is one discovery lookup of the discovery workload, written when its answer
+	// (or its failure) is known: Client asked Via over Interface (dns or http) for
+	// Service, in Mode, Took long, and was sent to Instances (node names, sorted); Status
+	// ok, or unknown with Error (timeout, SERVFAIL, 5xx).
+	Lookup Type = "lookup"
 )
 
 // CatalogTypes lists the catalog event types.
-var CatalogTypes = []Type{CheckStatus, CheckUpdate, CatalogApply, AESync}
+var CatalogTypes = []Type{CheckStatus, CheckUpdate, CatalogApply, AESync, Lookup}
+
+// Interfaces of a lookup (the interface field).
+const (
+	InterfaceDNS  = "dns"
+	InterfaceHTTP = "http"
+)

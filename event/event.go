@@ -147,6 +147,14 @@ type Event struct {
 	// ae_sync: a full sync (else only changes), and what it pushed.
 	Full   bool     `json:"full,omitempty"`
 	Synced []string `json:"synced,omitempty"`
+	// lookup: how the client asked (dns, http), how long the answer took, and the nodes
+	// of the instances it was sent to (Service names the service, Client, Via, ViaRole,
+	// Mode, Status, Code, Index, KnownLeader, LastContactMS and Error as for op_return).
+	Interface string   `json:"interface,omitempty"`
+	Took      Duration `json:"took,omitempty"`
+	Instances []string `json:"instances,omitempty"`
+	// Rcode is a DNS lookup's response code (NOERROR, NXDOMAIN, SERVFAIL).
+	Rcode string `json:"rcode,omitempty"`
 
 	// ---- Sessions and locks (see lock.go and docs/events.md) ----
 	// lock_*, fence_*, session_invalidate: the session, the lock's LockIndex, the keys

@@ -18,6 +18,7 @@ type Agent struct {
 	srv  *server    // nil on client agents
 	api  *agentAPI  // nil without listeners
 	disc *discovery // nil without the catalog (Config.Catalog)
+	dns  *dnsServer // nil without DNS (Config.DNS)
 }
 
 // Start validates cfg and starts the agent's gossip and, for a server, raft.
@@ -41,6 +42,7 @@ func Start(cfg Config) (*Agent, error) {
 		}
 	}
 	a.api = a.startAPI()
+	a.dns = a.startDNS()
 	if cfg.Catalog {
 		a.startDiscovery()
 	}
@@ -104,6 +106,9 @@ func (a *Agent) Raft() *raft.Raft {
 func (a *Agent) Shutdown() error {
 	var errs []error
 	a.disc.shutdown()
+	if err := a.dns.close(); err != nil {
+		errs = append(errs, fmt.Errorf("node %s: dns shutdown: %w", a.cfg.Name, err))
+	}
 	if err := a.api.stop(); err != nil {
 		errs = append(errs, fmt.Errorf("node %s: api shutdown: %w", a.cfg.Name, err))
 	}

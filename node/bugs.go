@@ -11,6 +11,7 @@ const (
 	BugStaleAsConsistent             = "stale-as-consistent"
 	BugEventsNotDeduplicated         = "events-not-deduplicated"
 	BugNoLockDelay                   = "no-lock-delay"
+	BugDNSIgnoresHealth              = "dns-ignores-health"
 )
 
 // Bugs are planted bugs: UNSAFE behaviours, all off in the zero value, each of which
@@ -56,6 +57,11 @@ type Bugs struct {
 	// the servers (who still believes it holds the lock until it learns its session is
 	// gone) is never overlapped by the next holder within the lock-delay.
 	NoLockDelay bool
+	// DNSIgnoresHealth makes the DNS interface answer with every instance of a service,
+	// critical ones included, as the catalog lists them. Breaks: DNS sends clients only to
+	// instances whose checks are not critical. An instance whose check failed, or whose
+	// node gossip declared failed, keeps getting clients for as long as it is registered.
+	DNSIgnoresHealth bool
 }
 
 // bugName ties a bug's name to its field.
@@ -72,6 +78,7 @@ var bugNames = []bugName{
 	{BugStaleAsConsistent, func(b *Bugs) *bool { return &b.StaleAsConsistent }},
 	{BugEventsNotDeduplicated, func(b *Bugs) *bool { return &b.EventsNotDeduplicated }},
 	{BugNoLockDelay, func(b *Bugs) *bool { return &b.NoLockDelay }},
+	{BugDNSIgnoresHealth, func(b *Bugs) *bool { return &b.DNSIgnoresHealth }},
 }
 
 // BugNames lists the names of the bugs the node plants, in a fixed order.

@@ -117,6 +117,9 @@ type Config struct {
 	// SessionObserver, if set, hears a server's sessions created and invalidated and the
 	// locks its leader refuses for lock-delay.
 	SessionObserver SessionObserver
+	// DNS is the agent's DNS interface (dns.go); a nil DNS.Conn means none. It needs the
+	// HTTP API or RPC (the lookups take their path to the servers).
+	DNS DNSConfig
 
 	// UnsafeBugs plants bugs that break the node's guarantees on purpose (bugs.go), so a
 	// scenario can show the checkers catch them. The zero value plants none; never set
@@ -152,6 +155,9 @@ func (c *Config) validate() error {
 	}
 	if c.Catalog && c.HTTPListener == nil && c.RPCListener == nil {
 		return fmt.Errorf("node %s: config: the catalog needs the HTTP API or RPC (listeners, Dial and RPCPort)", c.Name)
+	}
+	if c.DNS.Conn != nil && c.HTTPListener == nil && c.RPCListener == nil {
+		return fmt.Errorf("node %s: config: DNS needs the HTTP API or RPC (listeners, Dial and RPCPort)", c.Name)
 	}
 	if len(c.Services) > 0 && !c.Catalog {
 		return fmt.Errorf("node %s: config: services need the catalog (Catalog)", c.Name)

@@ -2,6 +2,8 @@ package reports
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/consim/consim/checker"
@@ -133,7 +135,49 @@ func Evaluate(e *scenarios.Expect, s Summary, verdicts map[string]string) []Expe
 		out = append(out, faultsEffective(s.Faults))
 	}
 	out = append(out, lockExpectations(e, s)...)
+	if d := e.DiscoveryLagMax; d > 0 {
+		x := Expectation{Name: "discovery_lag_max: " + d.String()}
+		switch r := s.Discovery; {
+		case r == nil:
+			x.Detail = "no lookup was made"
+		default:
+			x.OK = r.MaxLagMS <= float64(d.D().Milliseconds())
+			x.Detail = fmt.Sprintf("lookups sent clients to an unhealthy instance up to %.0f ms after it became so (%d episode(s))", r.MaxLagMS, len(r.Episodes))
+			if !x.OK {
+				x.Detail += "; " + worstEpisode(r)
+			}
+		}
+		out = append(out, x)
+	}
+	if e.CatalogConverges {
+		x := Expectation{Name: "catalog_converges: true"}
+		switch c := s.Catalog; {
+		case c == nil:
+			x.Detail = "no server applied a catalog write"
+		case c.Converged:
+			x.OK, x.Detail = true, "every running server's catalog agrees with the agents' checks"
+		default:
+			x.Detail = strings.Join(c.Disagreements, "; ")
+		}
+		out = append(out, x)
+	}
 	return out
+}
+
+// worstEpisode says which episode and lookups had the largest lag.
+func worstEpisode(r *checker.DiscoveryReport) string {
+	for _, e := range r.Episodes {
+		for _, k := range slices.Sorted(maps.Keys(e.LagMS)) {
+			if e.LagMS[k] == r.MaxLagMS {
+				why := "its check " + e.Check + " went critical"
+				if e.Cause == "node" {
+					why = "its node failed"
+				}
+				return fmt.Sprintf("%s lookups still returned %s's %s %.0f ms after %s at %.3f s (%d stale answer(s))", k, e.Node, e.Service, e.LagMS[k], why, e.StartS, e.Stale[k])
+			}
+		}
+	}
+	return ""
 }
 
 // faultsEffective requires every fault firing (heals aside) to have had an effect.

@@ -55,6 +55,13 @@ type Summary struct {
 	// Locks is the lock-safety checker's report (absent without lock clients).
 	Locks *checker.LockReport `json:"locks,omitempty"`
 
+	// Discovery is the discovery workload's freshness: how long lookups kept returning
+	// instances after their check went critical or their node failed (absent without
+	// lookups). Catalog is whether every running server's catalog agrees with the agents'
+	// checks at the end (absent without the catalog).
+	Discovery *checker.DiscoveryReport    `json:"discovery,omitempty"`
+	Catalog   *checker.CatalogConvergence `json:"catalog,omitempty"`
+
 	// Verdicts, Anomalies and Staleness are the linearizability checks of the workload
 	// (linearizability.go): a verdict and its anomalies per read mode that has reads, and
 	// how far behind the stale reads were. Absent without a workload.
@@ -126,6 +133,7 @@ func newSummary(run *checker.Run, stream []byte, wall, checkTimeout time.Duratio
 	}
 	s.UserEvents, s.Queries = gossipStats(run)
 	s.Locks = checker.Locks(run)
+	s.Discovery, s.Catalog = discoveryStats(run)
 	s.Faults, s.Liveness = faultSummary(run)
 	s.Membership, s.Leader = checker.Membership(run), checker.Leader(run)
 	if s.Workload != nil {

@@ -36,6 +36,7 @@ func WriteText(w io.Writer, s Summary) {
 		n.PacketsSent, n.PacketsDelivered, dropped, n.StreamsOpened, n.StreamBytes)
 	writeGossip(w, s)
 	writeLocks(w, s)
+	writeDiscovery(w, s)
 	writeFaults(w, s)
 	writeChecks(w, s)
 	if s.Workload != nil {

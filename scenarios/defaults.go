@@ -34,6 +34,12 @@ func (s *Scenario) ApplyDefaults() {
 	if s.Workload != nil {
 		s.Workload.applyDefaults()
 	}
+	if len(s.Services) > 0 {
+		s.DNS.applyDefaults()
+	}
+	if s.Discovery != nil {
+		s.Discovery.applyDefaults(s.Services)
+	}
 	for i := range s.Faults {
 		if s.Faults[i].Name == "" {
 			s.Faults[i].Name = defaultFaultName(s.Faults[i], i)

@@ -38,6 +38,14 @@ type Expect struct {
 	// out of LockIndex order. Both need workload.locks (FencedOutOfOrder with fenced).
 	LockOverlaps     *int `yaml:"lock_overlaps" json:"lock_overlaps,omitempty"`
 	FencedOutOfOrder *int `yaml:"fenced_out_of_order" json:"fenced_out_of_order,omitempty"`
+	// DiscoveryLagMax bounds how long, after an instance's check went critical or its
+	// node failed, a lookup of any interface and read mode still sent a client to it
+	// (summary discovery.max_lag_ms). Needs a discovery section.
+	DiscoveryLagMax Duration `yaml:"discovery_lag_max" json:"discovery_lag_max,omitempty"`
+	// CatalogConverges requires every running server's catalog to agree, at the end of
+	// the run, with every running agent's own check statuses (and serfHealth passing).
+	// Needs services.
+	CatalogConverges bool `yaml:"catalog_converges" json:"catalog_converges,omitempty"`
 	// CheckTimeout is the checker time each read mode's linearizability check gets
 	// (default 10s, at most MaxCheckTimeout); running out makes the verdict unknown.
 	CheckTimeout Duration `yaml:"check_timeout" json:"check_timeout,omitempty"`
@@ -120,6 +128,17 @@ func checkExpect(c *validator, s *Scenario) {
 	}
 	if e.FaultsEffective && len(s.Faults) == 0 {
 		c.errorf("expect.faults_effective", "needs faults, and this scenario has none")
+	}
+	if c.has("expect.discovery_lag_max", e.DiscoveryLagMax != 0) {
+		switch {
+		case e.DiscoveryLagMax <= 0 || e.DiscoveryLagMax > MaxDuration:
+			c.errorf("expect.discovery_lag_max", "must be above 0s and at most %s, got %s", MaxDuration, e.DiscoveryLagMax)
+		case s.Discovery == nil:
+			c.errorf("expect.discovery_lag_max", "needs lookups to judge (a discovery section), and this scenario has none")
+		}
+	}
+	if e.CatalogConverges && len(s.Services) == 0 {
+		c.errorf("expect.catalog_converges", "needs the catalog (a services section), and this scenario has none")
 	}
 }
 

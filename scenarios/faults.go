@@ -229,10 +229,11 @@ const (
 	BugFsyncLies                     = "fsync-lies"
 	BugEventsNotDeduplicated         = "events-not-deduplicated"
 	BugNoLockDelay                   = "no-lock-delay"
+	BugDNSIgnoresHealth              = "dns-ignores-health"
 )
 
 // Bugs are the planted bugs a scenario may enable.
 var Bugs = []string{
 	BugConsistentWithoutVerifyLeader, BugConsistentBeforeBarrier, BugDefaultOnFollowers,
-	BugStaleAsConsistent, BugFsyncLies, BugEventsNotDeduplicated, BugNoLockDelay,
+	BugStaleAsConsistent, BugFsyncLies, BugEventsNotDeduplicated, BugNoLockDelay, BugDNSIgnoresHealth,
 }

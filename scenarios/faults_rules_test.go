@@ -205,8 +205,8 @@ var faultRuleCases = []ruleCase{
 	{"liveness: unknown field", "liveness: {timout: 5s}\n", `t.yaml:5:12: liveness.timout: unknown field "timout" (did you mean "timeout"?); allowed in liveness: timeout, skip`},
 	{"bugs: ok", "bugs: [fsync-lies, stale-as-consistent]\n", ""},
 	{"bugs: errors", "bugs: [fsync-lies, fsync-lies, nope]\n", "t.yaml:5:20: bugs[1]: \"fsync-lies\" is listed twice\n" +
-		"t.yaml:5:32: bugs[2]: must be one of consistent-without-verify-leader, consistent-before-barrier, default-on-followers, stale-as-consistent, fsync-lies, events-not-deduplicated, no-lock-delay, got \"nope\""},
-	{"bugs: empty", "bugs: []\n", `t.yaml:5:1: bugs: must list at least one of consistent-without-verify-leader, consistent-before-barrier, default-on-followers, stale-as-consistent, fsync-lies, events-not-deduplicated, no-lock-delay (leave bugs out to plant none)`},
+		"t.yaml:5:32: bugs[2]: must be one of consistent-without-verify-leader, consistent-before-barrier, default-on-followers, stale-as-consistent, fsync-lies, events-not-deduplicated, no-lock-delay, dns-ignores-health, got \"nope\""},
+	{"bugs: empty", "bugs: []\n", `t.yaml:5:1: bugs: must list at least one of consistent-without-verify-leader, consistent-before-barrier, default-on-followers, stale-as-consistent, fsync-lies, events-not-deduplicated, no-lock-delay, dns-ignores-health (leave bugs out to plant none)`},
 	{"long-tail: ok", "network: {latency: {dist: long-tail, min: 1ms, mean: 3ms}}\n", ""},
 	{"long-tail: capped", "network: {latency: {dist: long-tail, min: 1ms, mean: 3ms, max: 1s}}\n", ""},
 	{"long-tail: mean not above min", "network: {latency: {dist: long-tail, min: 1ms, mean: 1ms}}\n", `t.yaml:5:54: network.latency.mean: must be greater than min (1ms) for dist long-tail, got 1ms`},

@@ -51,7 +51,7 @@ func TestThreeErrors(t *testing.T) {
 	want := []*FieldError{
 		{File: file, Line: 3, Col: 11, Field: "duration", Msg: `invalid duration "10 seconds": write a number with a unit, like 500ms, 10s or 2m`},
 		{File: file, Line: 5, Col: 12, Field: "cluster.servers", Msg: "must be between 1 and 15, got -2"},
-		{File: file, Line: 7, Col: 1, Field: "netwrok", Msg: `unknown field "netwrok" (did you mean "network"?); allowed at the top level: name, description, seed, duration, cluster, network, disk, cpu, workload, gossip, services, anti_entropy, actions, faults, liveness, bugs, expect`},
+		{File: file, Line: 7, Col: 1, Field: "netwrok", Msg: `unknown field "netwrok" (did you mean "network"?); allowed at the top level: name, description, seed, duration, cluster, network, disk, cpu, workload, gossip, services, anti_entropy, dns, discovery, actions, faults, liveness, bugs, expect`},
 	}
 	if !reflect.DeepEqual(list.Errs, want) {
 		t.Errorf("got:\n%v\nwant:\n%v", list, &ErrorList{Errs: want})

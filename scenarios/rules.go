@@ -39,6 +39,8 @@ var sections = []func(*validator, *Scenario){
 	checkLocks,
 	checkGossip,
 	checkServices,
+	checkDNS,
+	checkDiscovery,
 	checkActions,
 	checkFaults,
 	checkLiveness,

@@ -141,8 +141,8 @@ func TestRules(t *testing.T) {
 		{"latency bad duration", "network: {latency: {dist: constant, mean: 2}}\n", `t.yaml:5:43: network.latency.mean: invalid duration "2": write a number with a unit, like 500ms, 10s or 2m`},
 
 		// structure
-		{"unknown top-level field", "chaos: []\n", `t.yaml:5:1: chaos: unknown field "chaos"; allowed at the top level: name, description, seed, duration, cluster, network, disk, cpu, workload, gossip, services, anti_entropy, actions, faults, liveness, bugs, expect`},
-		{"unknown field, case", "Name: x\n", `t.yaml:5:1: Name: unknown field "Name" (did you mean "name"?); allowed at the top level: name, description, seed, duration, cluster, network, disk, cpu, workload, gossip, services, anti_entropy, actions, faults, liveness, bugs, expect`},
+		{"unknown top-level field", "chaos: []\n", `t.yaml:5:1: chaos: unknown field "chaos"; allowed at the top level: name, description, seed, duration, cluster, network, disk, cpu, workload, gossip, services, anti_entropy, dns, discovery, actions, faults, liveness, bugs, expect`},
+		{"unknown field, case", "Name: x\n", `t.yaml:5:1: Name: unknown field "Name" (did you mean "name"?); allowed at the top level: name, description, seed, duration, cluster, network, disk, cpu, workload, gossip, services, anti_entropy, dns, discovery, actions, faults, liveness, bugs, expect`},
 		{"duplicate key", "duration: 10s\nduration: 20s\n", `t.yaml:5:1: duration: duplicate key "duration" (first written at line 4)`},
 		{"duplicate nested key", "cluster: {servers: 3, servers: 5}\n", `t.yaml:3:23: cluster.servers: duplicate key "servers" (first written at line 3)`},
 		{"non-string key", "1: x\n", `t.yaml:5:1: keys must be field names, found integer 1`},

@@ -47,6 +47,11 @@ type Scenario struct {
 	// AntiEntropy tunes how agents sync their services and checks with the catalog.
 	// Optional.
 	AntiEntropy AntiEntropy `yaml:"anti_entropy" json:"anti_entropy,omitzero"`
+	// DNS configures every agent's DNS interface, Consul's dns_config (dns.go). Optional.
+	DNS DNS `yaml:"dns" json:"dns,omitzero"`
+	// Discovery is the discovery workload: clients that look services up over DNS and
+	// HTTP and record what they were told (discovery.go). Optional: nil means none.
+	Discovery *Discovery `yaml:"discovery" json:"discovery,omitempty"`
 	// Actions are user events, queries, tag changes, leaves, joins, failures,
 	// force-leaves and check updates at given virtual times (actions.go). Optional.
 	Actions []Action `yaml:"actions" json:"actions,omitempty"`

@@ -35,6 +35,7 @@ var plantedBugs = []struct{ bug, scenario string }{
 	{scenarios.BugFsyncLies, "testdata/bugs/power-loss.yaml"},
 	{scenarios.BugEventsNotDeduplicated, "testdata/bugs/user-events.yaml"},
 	{scenarios.BugNoLockDelay, "lock-partition"},
+	{scenarios.BugDNSIgnoresHealth, "testdata/bugs/dns-health.yaml"},
 }
 
 // loadScenario loads a built-in by name or a file by path.

@@ -3,7 +3,9 @@ package sim_test
 import (
 	"testing"
 
+	"github.com/consim/consim/checker"
 	"github.com/consim/consim/event"
+	"github.com/consim/consim/reports"
 	"github.com/consim/consim/sim/runspec"
 )
 
@@ -98,6 +100,65 @@ func TestServiceHealth(t *testing.T) {
 	}{{20, "warning"}, {30, "critical"}, {40, "passing"}} {
 		if at := first(c.from, status("client-3", "db-disk", c.status)); at < c.from || at > c.from+5 {
 			t.Errorf("db-disk %s at %.3f s, want within 5 s after %.0f s", c.status, at, c.from)
+		}
+	}
+}
+
+// service-failover, as `consim run service-failover --seed 1` runs it, twice with the
+// same stream: DNS and ?passing stop returning client-1 within a check interval of its
+// check failing and as soon as the leader hears gossip declare it failed, but every
+// lookup between its NIC going down and that moment still sent clients there.
+func TestServiceFailover(t *testing.T) {
+	if testing.Short() {
+		t.Skip("two 60 s runs with 40 lookups a second")
+	}
+	sc := builtin(t, "service-failover")
+	res := runTwice(t, runspec.Spec{Scenario: sc, Seed: 1})
+	s := reports.Judge(&sc, checker.NewRun(res.Events), res.Stream, 0)
+	for _, x := range s.Expectations {
+		if !x.OK {
+			t.Errorf("expectation %s failed: %s", x.Name, x.Detail)
+		}
+	}
+	d := s.Discovery
+	if d == nil {
+		t.Fatal("no discovery report")
+	}
+	for _, k := range []string{"dns/stale", "http/default", "http/stale"} {
+		if c := d.Lookups[k]; c == nil || c.OK < 150 {
+			t.Errorf("lookups %s: %+v, want hundreds answered", k, c)
+		}
+	}
+	var check, node *checker.Episode
+	for i, e := range d.Episodes {
+		if e.Node != "client-1" {
+			continue
+		}
+		switch {
+		case e.Cause == "check" && e.StartS > 10 && e.StartS < 13:
+			check = &d.Episodes[i]
+		case e.Cause == "node" && e.StartS > 30 && e.StartS < 50:
+			if node == nil {
+				node = &d.Episodes[i]
+			}
+		}
+	}
+	if check == nil || check.EndS < 20 || check.EndS > 23 {
+		t.Fatalf("client-1's check episode: %+v, want one from about 10-12 s to 20-22 s", check)
+	}
+	if node == nil || node.Fault != "flap-client-1" || node.UndetectedMS < 1000 {
+		t.Fatalf("client-1's node episode: %+v, want one during flap-client-1, undetected for seconds", node)
+	}
+	stale := 0
+	for _, n := range node.StaleUndetected {
+		stale += n
+	}
+	if stale < 50 {
+		t.Errorf("lookups that named client-1 while its NIC was down and nobody knew: %d, want many (%+v)", stale, node.StaleUndetected)
+	}
+	for k, lag := range node.LagMS {
+		if lag > 500 {
+			t.Errorf("%s kept returning client-1 %.0f ms after gossip declared it failed", k, lag)
 		}
 	}
 }

@@ -172,6 +172,9 @@ func (w *World) agentConfig(n *simNode) (node.Config, error) {
 	// A fresh handle, as for raft's stores below: the clocks that survived are what the
 	// restarted agent starts from.
 	cfg.GossipClocks = n.disk.StableStore()
+	if err := w.configureDNS(n, &cfg); err != nil {
+		return node.Config{}, err
+	}
 	if n.server {
 		layer, err := netmodel.NewRaftLayer(n.host, n.addr, raftPort)
 		if err != nil {

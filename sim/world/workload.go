@@ -50,11 +50,15 @@ type kvClient struct {
 // function that stops them from recording anything more; the world calls it before it
 // writes run_end. A request in flight then never gets its op_return.
 func (w *World) startWorkload() (stop func(), err error) {
+	wl := &workload{w: w}
+	if err := w.startDiscovery(wl); err != nil { // discovery.go
+		return nil, err
+	}
 	cfg := w.spec.Scenario.Workload
 	if cfg == nil {
-		return func() {}, nil
+		return wl.stop, nil
 	}
-	wl := &workload{w: w, cfg: *cfg}
+	wl.cfg = *cfg
 	for i := 1; i <= cfg.Clients; i++ {
 		name := fmt.Sprintf("c%d", i)
 		h, err := w.net.AddHost(name, fmt.Sprintf("127.0.9.%d", i))
