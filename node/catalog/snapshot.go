@@ -1,25 +1,17 @@
 package catalog
 
 import (
-	"bytes"
-	"encoding/binary"
-	"encoding/json"
-	"errors"
 	"fmt"
-	"hash/crc32"
 	"io"
+
+	"github.com/consim/consim/node/snapframe"
 )
 
 // Magic opens every catalog snapshot; the byte after it is the format version.
 const (
 	Magic           = "consim-catalog"
 	snapshotVersion = 1
-	// maxSnapshot bounds what ReadSnapshot accepts, so a corrupt length cannot make it
-	// allocate without limit.
-	maxSnapshot = 1 << 30
 )
-
-var castagnoli = crc32.MakeTable(crc32.Castagnoli)
 
 // snapshotState is the catalog as a snapshot holds it: nodes in name order, their
 // services and checks in ID order.
@@ -59,18 +51,11 @@ func (sn *Snapshot) Empty() bool { return sn.state.Index == 0 }
 //	len   4 bytes, then the state as JSON (sorted: the same state gives the same bytes)
 //	crc   4 bytes   CRC-32C of everything before it
 func (sn *Snapshot) WriteTo(w io.Writer) (int64, error) {
-	body, err := json.Marshal(sn.state)
+	n, err := snapframe.Write(w, Magic, snapshotVersion, sn.state)
 	if err != nil {
-		return 0, fmt.Errorf("catalog: snapshot: %w", err)
+		return n, fmt.Errorf("catalog: snapshot: %w", err)
 	}
-	var b []byte
-	b = append(b, Magic...)
-	b = append(b, snapshotVersion)
-	b = binary.BigEndian.AppendUint32(b, uint32(len(body)))
-	b = append(b, body...)
-	b = binary.BigEndian.AppendUint32(b, crc32.Checksum(b, castagnoli))
-	n, err := w.Write(b)
-	return int64(n), err
+	return n, nil
 }
 
 // Restore replaces the catalog with a snapshot written by WriteTo, read whole from r, and
@@ -113,36 +98,7 @@ func (s *Store) Reset() {
 
 func readSnapshot(r io.Reader) (snapshotState, error) {
 	var st snapshotState
-	head := make([]byte, len(Magic)+1+4)
-	if _, err := io.ReadFull(r, head); err != nil {
-		return st, truncated(err)
-	}
-	if string(head[:len(Magic)]) != Magic {
-		return st, errors.New("not a consim catalog snapshot")
-	}
-	if v := head[len(Magic)]; v != snapshotVersion {
-		return st, fmt.Errorf("snapshot version %d, want %d", v, snapshotVersion)
-	}
-	n := binary.BigEndian.Uint32(head[len(Magic)+1:])
-	if n > maxSnapshot {
-		return st, fmt.Errorf("snapshot of %d bytes, over the limit", n)
-	}
-	var body bytes.Buffer
-	if _, err := io.CopyN(&body, r, int64(n)+4); err != nil {
-		return st, truncated(err)
-	}
-	b := body.Bytes()
-	sum := binary.BigEndian.Uint32(b[n:])
-	h := crc32.New(castagnoli)
-	h.Write(head)
-	h.Write(b[:n])
-	if h.Sum32() != sum {
-		return st, fmt.Errorf("checksum %08x, content sums to %08x", sum, h.Sum32())
-	}
-	if m, _ := io.ReadFull(r, make([]byte, 1)); m != 0 {
-		return st, errors.New("data after the checksum")
-	}
-	if err := json.Unmarshal(b[:n], &st); err != nil {
+	if err := snapframe.Read(r, Magic, snapshotVersion, "catalog", &st); err != nil {
 		return st, err
 	}
 	return st, st.check()
@@ -179,11 +135,4 @@ func (st *snapshotState) check() error {
 
 func indexesOK(create, modify, index uint64) bool {
 	return modify > 0 && create <= modify && modify <= index
-}
-
-func truncated(err error) error {
-	if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
-		return errors.New("truncated snapshot")
-	}
-	return err
 }

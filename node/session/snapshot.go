@@ -1,23 +1,17 @@
 package session
 
 import (
-	"bytes"
-	"encoding/binary"
-	"encoding/json"
-	"errors"
 	"fmt"
-	"hash/crc32"
 	"io"
+
+	"github.com/consim/consim/node/snapframe"
 )
 
 // Magic opens every session snapshot; the byte after it is the format version.
 const (
 	Magic           = "consim-sessions"
 	snapshotVersion = 1
-	maxSnapshot     = 1 << 30
 )
-
-var castagnoli = crc32.MakeTable(crc32.Castagnoli)
 
 type snapshotState struct {
 	Index    uint64    `json:"index"`
@@ -39,16 +33,11 @@ func (sn *Snapshot) Empty() bool { return sn.state.Index == 0 }
 // WriteTo writes the snapshot: magic, version byte, a 4-byte length and the state as
 // JSON (sorted by ID), a CRC-32C of everything before it.
 func (sn *Snapshot) WriteTo(w io.Writer) (int64, error) {
-	body, err := json.Marshal(sn.state)
+	n, err := snapframe.Write(w, Magic, snapshotVersion, sn.state)
 	if err != nil {
-		return 0, fmt.Errorf("session: snapshot: %w", err)
+		return n, fmt.Errorf("session: snapshot: %w", err)
 	}
-	b := append([]byte(Magic), snapshotVersion)
-	b = binary.BigEndian.AppendUint32(b, uint32(len(body)))
-	b = append(b, body...)
-	b = binary.BigEndian.AppendUint32(b, crc32.Checksum(b, castagnoli))
-	n, err := w.Write(b)
-	return int64(n), err
+	return n, nil
 }
 
 // Restore replaces the table with a snapshot written by WriteTo, read whole from r, and
@@ -81,35 +70,7 @@ func (s *Store) Reset() {
 
 func readSnapshot(r io.Reader) (snapshotState, error) {
 	var st snapshotState
-	head := make([]byte, len(Magic)+1+4)
-	if _, err := io.ReadFull(r, head); err != nil {
-		return st, truncated(err)
-	}
-	if string(head[:len(Magic)]) != Magic {
-		return st, errors.New("not a consim session snapshot")
-	}
-	if v := head[len(Magic)]; v != snapshotVersion {
-		return st, fmt.Errorf("snapshot version %d, want %d", v, snapshotVersion)
-	}
-	n := binary.BigEndian.Uint32(head[len(Magic)+1:])
-	if n > maxSnapshot {
-		return st, fmt.Errorf("snapshot of %d bytes, over the limit", n)
-	}
-	var body bytes.Buffer
-	if _, err := io.CopyN(&body, r, int64(n)+4); err != nil {
-		return st, truncated(err)
-	}
-	b := body.Bytes()
-	h := crc32.New(castagnoli)
-	h.Write(head)
-	h.Write(b[:n])
-	if sum := binary.BigEndian.Uint32(b[n:]); h.Sum32() != sum {
-		return st, fmt.Errorf("checksum %08x, content sums to %08x", sum, h.Sum32())
-	}
-	if m, _ := io.ReadFull(r, make([]byte, 1)); m != 0 {
-		return st, errors.New("data after the checksum")
-	}
-	if err := json.Unmarshal(b[:n], &st); err != nil {
+	if err := snapframe.Read(r, Magic, snapshotVersion, "session", &st); err != nil {
 		return st, err
 	}
 	for i, sess := range st.Sessions {
@@ -121,11 +82,4 @@ func readSnapshot(r io.Reader) (snapshotState, error) {
 		}
 	}
 	return st, nil
-}
-
-func truncated(err error) error {
-	if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
-		return errors.New("truncated snapshot")
-	}
-	return err
 }
