@@ -58,3 +58,48 @@ func TestReadmeTourMatchesARun(t *testing.T) {
 		}
 	}
 }
+
+// The README's discovery and lock examples show real output too: every line of the
+// abridged lock-partition run, of the same run with lock_delay 0s, and of the
+// service-failover run is in what consim prints for it now.
+func TestReadmeDiscoveryExamplesMatchRuns(t *testing.T) {
+	needGuest(t)
+	var locks, overlap, failover string
+	for _, b := range readmeBlocks(t) {
+		switch {
+		case strings.HasPrefix(b, "locks      "):
+			locks = b
+		case strings.HasPrefix(b, "OVERLAP    "):
+			overlap = b
+		case strings.HasPrefix(b, "discovery  "):
+			failover = b
+		}
+	}
+	if locks == "" || overlap == "" || failover == "" {
+		t.Fatal("the README's lock-partition and service-failover blocks are not where this test looks")
+	}
+	show := consim("scenarios", "show", "lock-partition")
+	noDelay := strings.Replace(show.stdout, "lock_delay: 15s", "lock_delay: 0s", 1)
+	if noDelay == show.stdout {
+		t.Fatal("lock-partition no longer sets lock_delay: 15s; this test makes its lock_delay 0s variant from that line")
+	}
+	file := filepath.Join(t.TempDir(), "lock-partition-no-delay.yaml")
+	if err := os.WriteFile(file, []byte(noDelay), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		name, block string
+		args        []string
+	}{
+		{"lock-partition", locks, []string{"run", "lock-partition"}},
+		{"lock-partition with lock_delay 0s", overlap, []string{"run", file}},
+		{"service-failover", failover, []string{"run", "service-failover"}},
+	} {
+		r := consim(append(c.args, "--out", filepath.Join(t.TempDir(), "run"))...)
+		for _, line := range strings.Split(strings.TrimSpace(c.block), "\n") {
+			if !strings.Contains(r.stdout, line+"\n") {
+				t.Errorf("the README's %s run has a line consim no longer prints:\n%s\nconsim prints:\n%s", c.name, line, r.stdout)
+			}
+		}
+	}
+}
