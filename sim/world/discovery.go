@@ -11,7 +11,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/miekg/dns"
 
@@ -74,25 +73,10 @@ func (c *lookupClient) run() {
 	if c.cfg.Stop > 0 {
 		stop = c.cfg.Stop.D()
 	}
-	slots := make(chan struct{}, maxInFlight)
-	mean := float64(time.Second) / float64(c.cfg.Rate)
-	next := c.cfg.Start.D()
-	for {
-		next += time.Duration(c.rand.ExpFloat64() * mean)
-		if next >= stop {
-			return
-		}
-		w.sleepUntil(next)
-		slots <- struct{}{}
-		if w.emit.now() >= stop {
-			return
-		}
+	w.openLoop(c.rand, float64(c.cfg.Rate), c.cfg.Start.D(), stop, func() func() {
 		l := c.draw()
-		go func() {
-			defer func() { <-slots }()
-			c.call(l)
-		}()
-	}
+		return func() { c.call(l) }
+	})
 }
 
 // draw makes every random choice of the next lookup, in a fixed order: service,

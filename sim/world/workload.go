@@ -120,26 +120,10 @@ func (c *kvClient) run() {
 		}
 		return
 	}
-	// Open loop: a Poisson process of calls at cfg.Rate, at most maxInFlight outstanding.
-	slots := make(chan struct{}, maxInFlight)
-	mean := float64(time.Second) / float64(cfg.Rate)
-	next := cfg.Start.D()
-	for {
-		next += time.Duration(c.rand.ExpFloat64() * mean)
-		if next >= stop {
-			return
-		}
-		w.sleepUntil(next)
-		slots <- struct{}{}
-		if w.emit.now() >= stop {
-			return
-		}
+	w.openLoop(c.rand, float64(cfg.Rate), cfg.Start.D(), stop, func() func() {
 		op := c.draw()
-		go func() {
-			defer func() { <-slots }()
-			c.call(op)
-		}()
-	}
+		return func() { c.call(op) }
+	})
 }
 
 // draw makes every random choice of the next operation, in a fixed order: kind, key,
