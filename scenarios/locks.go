@@ -9,7 +9,7 @@ import (
 
 // Limits and defaults of workload.locks.
 const (
-	// MaxLockClients bounds locks.clients; lock client N lives at 127.0.10.N.
+	// MaxLockClients bounds locks.clients; lock client N lives at 127.0.11.N (discovery client N at 127.0.10.N).
 	MaxLockClients = 64
 	// MaxLockKeys bounds locks.keys.
 	MaxLockKeys = 16
@@ -27,7 +27,7 @@ const (
 	DefaultLockDelay   = Duration(15 * time.Second)
 )
 
-// Locks are lock clients: processes on hosts of their own (127.0.10.N), each bound to one
+// Locks are lock clients: processes on hosts of their own (127.0.11.N), each bound to one
 // agent as an application is to its local agent, that take a Consul lock the way
 // Consul's lock recipe does: create a session on the agent (bound to the agent's node
 // and its serfHealth check, with TTL and LockDelay), acquire a key with it

@@ -141,8 +141,10 @@ func TestShrinkingSimplifies(t *testing.T) {
 // all, as a judged run names them.
 func TestPropertiesNameTheExpectations(t *testing.T) {
 	sc := &scenarios.Scenario{
-		Workload: &scenarios.Workload{ReadModes: []string{scenarios.ModeDefault, scenarios.ModeConsistent}},
-		Actions:  []scenarios.Action{{Event: &scenarios.EventAction{From: "server-1", Name: "ev"}}},
+		Workload: &scenarios.Workload{ReadModes: []string{scenarios.ModeDefault, scenarios.ModeConsistent},
+			Locks: &scenarios.Locks{Fenced: true}},
+		Actions:   []scenarios.Action{{Event: &scenarios.EventAction{From: "server-1", Name: "ev"}}},
+		Discovery: &scenarios.Discovery{},
 	}
 	var got []string
 	zero := 0.0
@@ -152,5 +154,40 @@ func TestPropertiesNameTheExpectations(t *testing.T) {
 	}
 	if !reflect.DeepEqual(got, Properties) {
 		t.Errorf("the expectations are %q, Properties says %q", got, Properties)
+	}
+}
+
+// The generator draws lock clients and services in some scenarios, with what their
+// properties need: a lock-delay at least lockDelayMargin above the TTL, a check that goes
+// critical while lookups run, and the discovery bound expected only with no fault.
+func TestLocksAndServicesAreDrawn(t *testing.T) {
+	var locks, services, bounded int
+	rapid.Check(t, func(t *rapid.T) {
+		sc := Scenario(Options{}).Draw(t, "scenario")
+		if l := sc.Workload.Locks; l != nil {
+			locks++
+			if l.Delay().D() < l.TTL.D()+lockDelayMargin {
+				t.Fatalf("lock-delay %s with TTL %s: the property needs at least %s more", l.Delay(), l.TTL, lockDelayMargin)
+			}
+			if sc.Expect.LockOverlaps == nil || *sc.Expect.LockOverlaps != 0 || (sc.Expect.FencedOutOfOrder != nil) != l.Fenced {
+				t.Fatalf("lock clients without their expectations:\n%s", sc.Canonical())
+			}
+		}
+		if sc.Discovery == nil {
+			return
+		}
+		services++
+		if steps := criticalSteps(sc); len(steps) == 0 || steps[0] < scenarios.Duration(criticalFrom) || steps[0] >= sc.Duration {
+			t.Fatalf("no check goes critical after %s while the run lasts:\n%s", criticalFrom, sc.Canonical())
+		}
+		if want := len(sc.Faults) == 0; (sc.Expect.DiscoveryLagMax != 0) != want {
+			t.Fatalf("discovery_lag_max %s with %d fault(s):\n%s", sc.Expect.DiscoveryLagMax, len(sc.Faults), sc.Canonical())
+		}
+		if sc.Expect.DiscoveryLagMax != 0 {
+			bounded++
+		}
+	})
+	if locks == 0 || services == 0 || bounded == 0 {
+		t.Errorf("in 100 scenarios: %d with locks, %d with services, %d with the discovery bound", locks, services, bounded)
 	}
 }

@@ -43,6 +43,11 @@ func draw(t *rapid.T, o Options) *scenarios.Scenario {
 	// The seed comes last: rapid shrinks the draws in order, and a new seed is a new run,
 	// not a simpler one; the shrinker's time is better spent on the structure first.
 	sc.Seed = rapid.Uint64Range(1, 1<<16).Draw(t, "seed")
+	// Lock clients and services come after the seed: a rapid seed then draws the same
+	// cluster, workload, events, faults and run seed as before they were drawn at all,
+	// and a hunt that does not draw them runs what it ran before.
+	drawLocks(t, sc)
+	drawServices(t, sc)
 	// Anti-entropy may need a few 30 s push-pull rounds to deliver an event a partition
 	// kept from some members; the phase ends as soon as everything has converged.
 	sc.Liveness.Timeout = scenarios.Duration(LivenessTimeout)
@@ -131,15 +136,20 @@ func drawTime(t *rapid.T, sc *scenarios.Scenario, label string, lo time.Duration
 // them (reports.Evaluate), liveness first: the properties of a hunt.
 var Properties = []string{
 	"liveness: converged", "default: linearizable", "consistent: linearizable", "user_events: delivered",
-	"lost_writes: 0", "unexplained_failures: 0",
+	"lost_writes: 0", "unexplained_failures: 0", "lock_overlaps: 0", "fenced_out_of_order: 0",
+	"discovery_lag_max: " + scenarios.Duration(discoveryLagMax).String(),
 }
 
 // Expect returns what every run of sc on a correct node must show: consistent reads
 // linearizable, and default reads too when no fault is scheduled (a default read is
 // answered by whoever believes it leads, so any fault that may depose a leader unawares
 // may make it stale, as Consul documents), no acknowledged write lost, every user event
-// delivered once to every member owed it, no false failure with no fault in progress. The
-// liveness phase's convergence is always expected.
+// delivered once to every member owed it, no false failure with no fault in progress. With
+// lock clients (whose lock-delay the generator keeps above their TTL: drawLocks), no two
+// clients believe they hold a lock at once and no acknowledged fenced write is applied
+// out of LockIndex order. With a discovery workload and no fault, no lookup returns an
+// instance more than discoveryLagMax after its check went critical. The liveness phase's
+// convergence is always expected.
 func Expect(sc *scenarios.Scenario) *scenarios.Expect {
 	e := &scenarios.Expect{}
 	zero := 0
@@ -161,11 +171,26 @@ func Expect(sc *scenarios.Scenario) *scenarios.Expect {
 	}
 	unexplained := 0
 	e.UnexplainedFailures = &unexplained
+	if w := sc.Workload; w != nil && w.Locks != nil {
+		overlaps := 0
+		e.LockOverlaps = &overlaps
+		if w.Locks.Fenced {
+			outOfOrder := 0
+			e.FencedOutOfOrder = &outOfOrder
+		}
+	}
+	if sc.Discovery != nil && len(sc.Faults) == 0 {
+		e.DiscoveryLagMax = scenarios.Duration(discoveryLagMax)
+	}
 	return e
 }
 
 // describe says in a line what was generated.
 func describe(sc *scenarios.Scenario) string {
-	return fmt.Sprintf("Generated: %d servers, %d clients, %d fault(s), %d user event(s), %s.",
-		sc.Cluster.Servers, sc.Cluster.Clients, len(sc.Faults), len(sc.Actions), sc.Duration)
+	locks := ""
+	if sc.Workload != nil && sc.Workload.Locks != nil {
+		locks = fmt.Sprintf(", %d lock client(s)", sc.Workload.Locks.Clients)
+	}
+	return fmt.Sprintf("Generated: %d servers, %d clients, %d fault(s), %d user event(s)%s%s, %s.",
+		sc.Cluster.Servers, sc.Cluster.Clients, len(sc.Faults), len(sc.Actions), locks, describeServices(sc), sc.Duration)
 }

@@ -38,6 +38,18 @@ func Smaller(sc *scenarios.Scenario) []*scenarios.Scenario {
 			return true
 		})
 	}
+	if sc.Workload != nil && sc.Workload.Locks != nil {
+		try(func(s *scenarios.Scenario) bool {
+			s.Workload.Locks, s.Expect.LockOverlaps, s.Expect.FencedOutOfOrder = nil, nil, nil
+			return true
+		})
+	}
+	if len(sc.Services) > 0 {
+		try(func(s *scenarios.Scenario) bool {
+			s.Services, s.Discovery, s.DNS, s.Expect.DiscoveryLagMax = nil, nil, scenarios.DNS{}, 0
+			return true
+		})
+	}
 	for i := range sc.Actions {
 		try(func(s *scenarios.Scenario) bool {
 			if s.Actions = slices.Delete(s.Actions, i, i+1); len(s.Actions) == 0 {
@@ -66,6 +78,7 @@ func Smaller(sc *scenarios.Scenario) []*scenarios.Scenario {
 	if sc.Workload != nil {
 		smallerWorkload(sc.Workload, try)
 	}
+	smallerLocksAndServices(sc, try)
 	for i, f := range sc.Faults {
 		if f.Every > 0 {
 			try(func(s *scenarios.Scenario) bool { s.Faults[i].Every = 0; return true })
@@ -100,6 +113,11 @@ func dropLastServer(s *scenarios.Scenario) bool {
 	s.Network.NICs = slices.DeleteFunc(s.Network.NICs, func(n scenarios.NICs) bool { return n.Node == name })
 	if len(s.Network.NICs) == 0 {
 		s.Network.NICs = nil
+	}
+	// An instance on it goes with it; the failing one (the only one of its entry) makes
+	// the step invalid, and it goes by its own step first.
+	for i := range s.Services {
+		s.Services[i].Nodes = slices.DeleteFunc(s.Services[i].Nodes, func(n string) bool { return n == name })
 	}
 	return true
 }
@@ -167,6 +185,9 @@ func shorter(sc *scenarios.Scenario) []scenarios.Duration {
 	for _, a := range sc.Actions {
 		last = max(last, a.At)
 	}
+	for _, at := range criticalSteps(sc) {
+		last = max(last, at+scenarios.Duration(time.Second)) // the step, then a lookup or two
+	}
 	var out []scenarios.Duration
 	for _, d := range []scenarios.Duration{last + scenarios.Duration(time.Second), sc.Duration / 2} {
 		d = max(scenarios.Duration(MinDuration), scenarios.Duration(d.D().Truncate(time.Second)))
@@ -188,6 +209,9 @@ func earlier(sc *scenarios.Scenario) []scenarios.Duration {
 	for _, a := range sc.Actions {
 		first = min(first, a.At)
 	}
+	for _, at := range criticalSteps(sc) {
+		first = min(first, at)
+	}
 	gap := first - scenarios.Duration(workloadStart)
 	if first == sc.Duration || gap < scenarios.Duration(time.Second) {
 		return nil
@@ -204,6 +228,7 @@ func shift(s *scenarios.Scenario, d scenarios.Duration) {
 	for i := range s.Actions {
 		s.Actions[i].At -= d
 	}
+	shiftSteps(s, d)
 	s.Duration = max(scenarios.Duration(MinDuration), s.Duration-d)
 }
 
@@ -247,4 +272,41 @@ func clone(sc *scenarios.Scenario) *scenarios.Scenario {
 		return nil
 	}
 	return s
+}
+
+// smallerLocksAndServices tries each simplification of sc's lock clients and discovery
+// workload with try: fewer lock clients, no fencing, fewer instances of the service,
+// fewer discovery clients at a lower rate over one interface.
+func smallerLocksAndServices(sc *scenarios.Scenario, try func(func(*scenarios.Scenario) bool)) {
+	if sc.Workload != nil && sc.Workload.Locks != nil {
+		l := sc.Workload.Locks
+		if l.Clients > 2 { // two are the fewest that can contend
+			try(func(s *scenarios.Scenario) bool { s.Workload.Locks.Clients--; return true })
+		}
+		if l.Fenced {
+			try(func(s *scenarios.Scenario) bool {
+				s.Workload.Locks.Fenced, s.Expect.FencedOutOfOrder = false, nil
+				return true
+			})
+		}
+	}
+	if len(sc.Services) > 1 {
+		try(func(s *scenarios.Scenario) bool { s.Services = s.Services[:1]; return true })
+	}
+	if d := sc.Discovery; d != nil {
+		if d.Clients > 1 {
+			try(func(s *scenarios.Scenario) bool { s.Discovery.Clients = 1; return true })
+		}
+		if d.Rate > 1 {
+			try(func(s *scenarios.Scenario) bool { s.Discovery.Rate = max(1, s.Discovery.Rate/2); return true })
+		}
+		for i := range d.Interfaces {
+			if len(d.Interfaces) > 1 {
+				try(func(s *scenarios.Scenario) bool {
+					s.Discovery.Interfaces = slices.Delete(s.Discovery.Interfaces, i, i+1)
+					return true
+				})
+			}
+		}
+	}
 }

@@ -2,6 +2,7 @@ package gen
 
 import (
 	"flag"
+	"reflect"
 	"slices"
 	"testing"
 	"time"
@@ -81,4 +82,46 @@ func TestSmallerKeepsTheFaultThatMatters(t *testing.T) {
 			t.Fatalf("shrank to a scenario that is not the simplest with the package:\n%s", sc.Canonical())
 		}
 	})
+}
+
+// Smaller takes lock clients and services away, with their expectations, and keeps the
+// failing check's instance when it drops a server.
+func TestSmallerDropsLocksAndServices(t *testing.T) {
+	sc, err := scenarios.Parse("s.yaml", []byte(`name: s
+duration: 20s
+seed: 3
+cluster: {servers: 3}
+workload:
+  locks: {clients: 3, ttl: 10s, lock_delay: 25s, fenced: true}
+services:
+  - {name: web, nodes: [server-1], checks: [{interval: 1s, status: passing, script: [{at: 0s, exit: 0}, {at: 8s, exit: 2}]}]}
+  - {name: web, nodes: [server-2, server-3], checks: [{interval: 1s, status: passing, script: [{at: 0s, exit: 0}]}]}
+discovery: {rate: 4/s, interfaces: [dns, http]}
+expect: {lock_overlaps: 0, fenced_out_of_order: 0, discovery_lag_max: 3s}
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var noLocks, noServices, twoLockClients, oneInstance, smallerCluster bool
+	for _, s := range Smaller(sc) {
+		switch {
+		case s.Workload.Locks == nil:
+			noLocks = s.Expect.LockOverlaps == nil && s.Expect.FencedOutOfOrder == nil
+		case s.Workload.Locks.Clients == 2:
+			twoLockClients = true
+		}
+		switch {
+		case len(s.Services) == 0:
+			noServices = s.Discovery == nil && s.Expect.DiscoveryLagMax == 0
+		case len(s.Services) == 1:
+			oneInstance = true
+		}
+		if s.Cluster.Servers == 2 {
+			smallerCluster = reflect.DeepEqual(s.Services[0].Nodes, []string{"server-1"}) && reflect.DeepEqual(s.Services[1].Nodes, []string{"server-2"})
+		}
+	}
+	if !noLocks || !noServices || !twoLockClients || !oneInstance || !smallerCluster {
+		t.Errorf("without locks %v, without services %v, 2 lock clients %v, 1 instance %v, 2 servers keeping the failing instance %v",
+			noLocks, noServices, twoLockClients, oneInstance, smallerCluster)
+	}
 }

@@ -16,7 +16,7 @@ import (
 )
 
 // Lock clients (workload.locks): each one a goroutine on a host of its own (lN at
-// 127.0.10.N) bound to one agent, as an application is to its local agent, taking a lock
+// 127.0.11.N) bound to one agent, as an application is to its local agent, taking a lock
 // the way Consul's lock recipe does. The events record what it believed when, which is
 // what the lock-safety checker judges (checker/locks.go).
 
@@ -41,7 +41,7 @@ func (w *World) startLocks(wl *workload) error {
 	agents := w.spec.Scenario.LockAgents()
 	for i := 1; i <= cfg.Clients; i++ {
 		name := fmt.Sprintf("l%d", i)
-		h, err := w.net.AddHost(name, fmt.Sprintf("127.0.10.%d", i))
+		h, err := w.net.AddHost(name, fmt.Sprintf("127.0.11.%d", i))
 		if err != nil {
 			return fmt.Errorf("world: lock client %s: %w", name, err)
 		}
