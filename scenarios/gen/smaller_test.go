@@ -125,3 +125,20 @@ expect: {lock_overlaps: 0, fenced_out_of_order: 0, discovery_lag_max: 3s}
 			noLocks, noServices, twoLockClients, oneInstance, smallerCluster)
 	}
 }
+
+// Smaller jumps to three servers and to half of them, not only one server less.
+func TestSmallerJumpsToFewerServers(t *testing.T) {
+	sc, err := scenarios.Parse("s.yaml", []byte("name: s\nduration: 10s\ncluster: {servers: 7}\nworkload: {rate: 2/s}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sizes []int
+	for _, s := range Smaller(sc) {
+		if s.Cluster.Servers != 7 {
+			sizes = append(sizes, s.Cluster.Servers)
+		}
+	}
+	if !reflect.DeepEqual(sizes, []int{3, 4, 6}) {
+		t.Errorf("smaller clusters %v, want [3 4 6]", sizes)
+	}
+}
