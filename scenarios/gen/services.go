@@ -26,10 +26,14 @@ const discoveryLagMax = 3 * time.Second
 // catalog (a push that found no leader would wait for anti-entropy, a minute or more).
 const criticalFrom = 5 * time.Second
 
+// episode is how long a generated check stays critical at least (to the end of the run
+// when it has room).
+const episode = 8 * time.Second
+
 // drawServices draws, half of the time, a service and the discovery workload that looks
 // it up: web on one to three agents (client agents first), each with a script check
 // (every 1 to 3 s, passing from the start); the first instance's check goes critical at
-// a drawn time and, or not, passes again at least 4 s later; one or two discovery
+// a drawn time and, or not, passes again 8 s later; one or two discovery
 // clients look web up over DNS, HTTP or both, from the workload's start.
 func drawServices(t *rapid.T, sc *scenarios.Scenario) {
 	if !rapid.Bool().Draw(t, "services") {
@@ -40,12 +44,13 @@ func drawServices(t *rapid.T, sc *scenarios.Scenario) {
 	n := rapid.IntRange(1, min(3, len(agents))).Draw(t, "service_nodes")
 	interval := scenarios.Duration(time.Duration(rapid.IntRange(1, 3).Draw(t, "check_interval_s")) * time.Second)
 	passing := scenarios.ScriptStep{At: 0, Exit: 0, Output: "HTTP 200"}
-	// A critical step from criticalFrom to 5 s before the end: the episode then lasts long
-	// enough for lookups to show whether DNS and ?passing still return the instance.
-	last := max(criticalFrom, sc.Duration.D()-5*time.Second)
+	// A critical step from criticalFrom to 8 s before the end, and a recovery (if any) 8 s
+	// after it: the episode then lasts well past discoveryLagMax, long enough for lookups
+	// to show whether DNS and ?passing still return the instance.
+	last := max(criticalFrom, sc.Duration.D()-episode)
 	at := criticalFrom + time.Duration(rapid.IntRange(0, int((last-criticalFrom)/(100*time.Millisecond))).Draw(t, "critical_100ms"))*100*time.Millisecond
 	script := []scenarios.ScriptStep{passing, {At: scenarios.Duration(at), Exit: 2, Output: "HTTP 503"}}
-	if back := at + 4*time.Second; back < sc.Duration.D()-time.Second && rapid.Bool().Draw(t, "recovers") {
+	if back := at + episode; back < sc.Duration.D()-time.Second && rapid.Bool().Draw(t, "recovers") {
 		script = append(script, scenarios.ScriptStep{At: scenarios.Duration(back), Exit: 0, Output: "HTTP 200"})
 	}
 	check := func(s []scenarios.ScriptStep) []scenarios.Check {

@@ -213,7 +213,7 @@ func shorter(sc *scenarios.Scenario) []scenarios.Duration {
 		last = max(last, a.At)
 	}
 	for _, at := range criticalSteps(sc) {
-		last = max(last, at+scenarios.Duration(time.Second)) // the step, then a lookup or two
+		last = max(last, at+scenarios.Duration(discoveryLagMax+2*time.Second)) // the step, then lookups past the bound
 	}
 	var out []scenarios.Duration
 	for _, d := range []scenarios.Duration{last + scenarios.Duration(time.Second), sc.Duration / 2} {
@@ -236,8 +236,9 @@ func earlier(sc *scenarios.Scenario) []scenarios.Duration {
 	for _, a := range sc.Actions {
 		first = min(first, a.At)
 	}
+	// A check's steps move no earlier than criticalFrom: count them from there.
 	for _, at := range criticalSteps(sc) {
-		first = min(first, at)
+		first = min(first, at-scenarios.Duration(criticalFrom-workloadStart))
 	}
 	gap := first - scenarios.Duration(workloadStart)
 	if first == sc.Duration || gap < scenarios.Duration(time.Second) {
