@@ -43,7 +43,7 @@ func writeGossip(w io.Writer, s Summary) {
 			fmt.Fprintf(w, ", %d to members that joined while it spread", u.LateJoiners)
 		}
 		if u.Excused > 0 {
-			fmt.Fprintf(w, ", %d not owed to members still joining", u.Excused)
+			fmt.Fprintf(w, ", %d not owed to joining members", u.Excused)
 		}
 		if l := u.LatencyMS; l != nil {
 			fmt.Fprintf(w, "; latency p50 %.0f ms, p99 %.0f ms, max %.0f ms", l.P50, l.P99, l.Max)

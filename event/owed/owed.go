@@ -7,7 +7,11 @@
 // meanwhile may or may not have had it, and is not counted either way. A member whose join
 // was still under way when the event fired is not owed it once that join completes: Serf
 // ignores every event the cluster had seen before a join's push-pull (unless it replays),
-// and whether this one had reached the member it joined through is a race. And an event
+// and whether this one had reached the member it joined through is a race. For the same
+// reason a member that has joined is not owed an event fired later at a Lamport time no
+// later than the latest fired before its join: Serf's joiner drops every event below the
+// event clock of the member it joined through, and an origin whose clock had not yet
+// witnessed the latest event fires below it (Lamport time is not real time). And an event
 // whose origin went down before any other member had it is owed to no one: Serf keeps
 // events in memory, and an origin that crashed before gossiping one took it along.
 package owed
@@ -63,6 +67,9 @@ type Ledger struct {
 	members []member // in first-up order, for a deterministic iteration
 	fired   map[Key]*Fired
 	order   []*Fired
+	// latest is the highest Lamport time fired so far: no member's event clock is above
+	// it plus one, so a joiner ignores, at most, events at or below it.
+	latest uint64
 }
 
 type member struct {
@@ -73,6 +80,9 @@ type member struct {
 	// the others join, never joins anyone and so never stops joining; it is not excused
 	// from anything, since nothing completes).
 	joined bool
+	// ignoresUpTo: the latest Lamport time fired before its last completed join; the
+	// events it may ignore (Serf's eventMinTime, at most this plus one).
+	ignoresUpTo uint64
 }
 
 // New returns an empty ledger.
@@ -98,7 +108,8 @@ func (l *Ledger) Observe(ev event.Event) {
 		if ev.Reason != "" {
 			return // no push-pull completed: nothing was ignored
 		}
-		l.member(ev.Node).joined = true
+		m := l.member(ev.Node)
+		m.joined, m.ignoresUpTo = true, l.latest
 		for _, f := range l.order {
 			if f.joining[ev.Node] {
 				f.Excused[ev.Node] = true
@@ -135,8 +146,11 @@ func (l *Ledger) Observe(ev event.Event) {
 		for _, n := range l.members {
 			if n.up && m.Match(n.name, n.tags) {
 				f.Eligible[n.name] = true
-				if !n.joined {
+				switch {
+				case !n.joined:
 					f.joining[n.name] = true
+				case ev.LTime <= n.ignoresUpTo:
+					f.Excused[n.name] = true // below what its join taught it: dropped
 				}
 			}
 		}
@@ -145,6 +159,7 @@ func (l *Ledger) Observe(ev event.Event) {
 		}
 		l.fired[f.Key] = f
 		l.order = append(l.order, f)
+		l.latest = max(l.latest, ev.LTime)
 	case event.UserEvent:
 		if f := l.Lookup(Key{ev.Origin, ev.Name, ev.LTime}); f != nil {
 			if ev.Node != ev.Origin {

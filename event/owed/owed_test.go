@@ -93,3 +93,32 @@ func TestLedgerForgivesAnEventLostWithItsOrigin(t *testing.T) {
 		t.Fatalf("owed %d, missing %d; want 2 and 1", owed, missing)
 	}
 }
+
+// A member that has joined is not owed an event fired later at a Lamport time no later
+// than one fired before its join: the member it joined through had witnessed that time,
+// and Serf's joiner drops what is below the clock it learned. Found by a hunt: server-1
+// fired at LTime 1, client-2 joined through it, then server-2, whose clock had not yet
+// seen server-1's event, fired at LTime 1 too, and client-2 never delivered it.
+func TestLedgerExcusesAnEventBelowTheClockAJoinTaught(t *testing.T) {
+	l := New()
+	for _, ev := range []event.Event{
+		{Type: event.NodeUp, Node: "server-1"},
+		{Type: event.NodeUp, Node: "server-2"},
+		{Type: event.Join, Node: "server-2", Addr: "127.0.1.1:8301"},
+		{Type: event.UserEventFired, Node: "server-1", Name: "ev", LTime: 1},
+		{Type: event.NodeUp, Node: "client-2"},
+		{Type: event.Join, Node: "client-2", Addr: "127.0.1.1:8301"},
+		{Type: event.UserEventFired, Node: "server-2", Name: "ev", LTime: 1},
+		{Type: event.UserEventFired, Node: "server-2", Name: "ev", LTime: 2},
+	} {
+		l.Observe(ev)
+	}
+	late := l.Lookup(Key{"server-2", "ev", 1})
+	if late.Owes("client-2") || !late.Owes("server-1") || !late.Owes("server-2") {
+		t.Errorf("server-2's event at LTime 1: owed to client-2 %v, server-1 %v, server-2 %v; want false, true, true",
+			late.Owes("client-2"), late.Owes("server-1"), late.Owes("server-2"))
+	}
+	if next := l.Lookup(Key{"server-2", "ev", 2}); !next.Owes("client-2") {
+		t.Error("server-2's event at LTime 2, above anything fired before client-2 joined, is not owed to client-2")
+	}
+}
