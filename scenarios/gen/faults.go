@@ -94,6 +94,8 @@ func applies(kind string, sc *scenarios.Scenario) bool {
 		return agents >= 4
 	case KindStalledLeaderCut, KindCrashMajority, KindSlowFollowerCrashLeader, KindSlowDisksPowerCut:
 		return sc.Cluster.Servers >= 3
+	case KindCutLockHolder:
+		return false // drawn with the lock clients (drawLocks), after the other faults
 	}
 	return true
 }

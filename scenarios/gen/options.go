@@ -53,6 +53,9 @@ const (
 	KindCrashMajority           = "crash-majority"
 	KindSlowFollowerCrashLeader = "slow-follower-crash-leader"
 	KindSlowDisksPowerCut       = "slow-disks-power-cut"
+	// KindCutLockHolder is drawn with lock clients only (drawLocks), not with the other
+	// faults: it cuts off the agent of the lock client that takes the lock first.
+	KindCutLockHolder = "cut-lock-holder"
 )
 
 // Kinds are every fault kind the generator draws, in its order (simplest first).
@@ -61,6 +64,7 @@ var Kinds = []string{
 	KindOneWay, KindLink, KindDisk, KindPacketsBlocked, KindStreamsBlocked, KindBridge,
 	KindRing, KindNICDown, KindNICFlap,
 	KindStalledLeaderCut, KindCrashMajority, KindSlowFollowerCrashLeader, KindSlowDisksPowerCut,
+	KindCutLockHolder,
 }
 
 // OptionError is what Check finds wrong with one field of Options, which it names.

@@ -48,3 +48,29 @@ func TestSlowDisksPowerCut(t *testing.T) {
 		}
 	})
 }
+
+// cut-lock-holder comes only with lock clients: it isolates l1's agent, which takes the
+// lock first, within l1's hold and for at least 8 s when the run has room.
+func TestCutLockHolder(t *testing.T) {
+	seen := false
+	rapid.Check(t, func(rt *rapid.T) {
+		sc := Scenario(Options{Kinds: []string{KindCutLockHolder}}).Draw(rt, "scenario")
+		for _, f := range sc.Faults {
+			seen = true
+			l := sc.Workload.Locks
+			switch {
+			case l == nil:
+				rt.Fatalf("%s without lock clients", f.Name)
+			case f.Isolate != sc.LockAgents()[0]:
+				rt.Fatalf("%s isolates %s, want l1's agent %s", f.Name, f.Isolate, sc.LockAgents()[0])
+			case f.At.D() <= workloadStart || f.At.D() > max(workloadStart+l.Hold.D()-time.Second, workloadStart+time.Second):
+				rt.Fatalf("%s at %s: want it within l1's hold (%s from %s)", f.Name, f.At, l.Hold, scenarios.Duration(workloadStart))
+			case f.For.D() < min(8*time.Second, sc.Duration.D()-f.At.D()) || f.At+f.For > sc.Duration:
+				rt.Fatalf("%s for %s from %s in a run of %s", f.Name, f.For, f.At, sc.Duration)
+			}
+		}
+	})
+	if !seen {
+		t.Error("no cut-lock-holder in 100 scenarios")
+	}
+}

@@ -46,7 +46,7 @@ func draw(t *rapid.T, o Options) *scenarios.Scenario {
 	// Lock clients and services come after the seed: a rapid seed then draws the same
 	// cluster, workload, events, faults and run seed as before they were drawn at all,
 	// and a hunt that does not draw them runs what it ran before.
-	drawLocks(t, sc)
+	drawLocks(t, sc, o)
 	drawServices(t, sc)
 	// Anti-entropy may need a few 30 s push-pull rounds to deliver an event a partition
 	// kept from some members; the phase ends as soon as everything has converged.
