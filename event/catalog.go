@@ -22,10 +22,15 @@ const (
 	// Service, in Mode, Took long, and was sent to Instances (node names, sorted); Status
 	// ok, or unknown with Error (timeout, SERVFAIL, 5xx).
 	Lookup Type = "lookup"
+	// Registration says a register_service handler on Node (Handler) asked its own agent
+	// to Op register or deregister Service, the instance of Member (at Addr, for a
+	// register), and how the agent answered: Code, or Reason when it could not be asked;
+	// Took long.
+	Registration Type = "registration"
 )
 
 // CatalogTypes lists the catalog event types.
-var CatalogTypes = []Type{CheckStatus, CheckUpdate, CatalogApply, AESync, Lookup}
+var CatalogTypes = []Type{CheckStatus, CheckUpdate, CatalogApply, AESync, Lookup, Registration}
 
 // Interfaces of a lookup (the interface field).
 const (

@@ -18,6 +18,8 @@ import (
 //	NODE.node[.dc1].consul              A of the node
 //	[TAG.]NAME.service[.dc1].consul     A (or SRV) of NAME's healthy instances
 //	_NAME._TAG.service[.dc1].consul     the same, RFC 2782 style (_tcp means any tag)
+//	HEX.addr[.dc1].consul               A of the IPv4 address HEX (8 hex digits), the
+//	                                    SRV target of an instance with its own address
 //
 // Any other name in consul. is NXDOMAIN, and so is a service with no healthy instance;
 // a name outside consul. is SERVFAIL (no recursors).
@@ -48,6 +50,8 @@ func (s *dnsServer) resolve(ctx context.Context, req *dns.Msg) *dns.Msg {
 	switch n := len(labels); {
 	case n == 2 && labels[1] == "node":
 		rcode = s.nodeLookup(ctx, m, q, labels[0])
+	case n == 2 && labels[1] == "addr":
+		rcode = addrLookup(m, q, labels[0])
 	case (n == 2 || n == 3) && labels[n-1] == "service":
 		name, tag := labels[n-2], ""
 		if n == 3 {
@@ -122,6 +126,14 @@ func (s *dnsServer) serviceLookup(ctx context.Context, m *dns.Msg, q dns.Questio
 		switch {
 		case q.Qtype == dns.TypeSRV:
 			target := dns.Fqdn(in.Node.Node + ".node." + datacenter + "." + dnsDomain)
+			if in.Service.Address != "" && in.Service.Address != in.Node.Address {
+				// The instance is not at its node's address: the target names the
+				// address itself, as Consul's does (HEX.addr.DC.consul), since the
+				// node's name would resolve to the node.
+				if name, ok := addrName(addr); ok {
+					target = name
+				}
+			}
 			m.Answer = append(m.Answer, &dns.SRV{
 				Hdr:      dns.RR_Header{Name: q.Name, Rrtype: dns.TypeSRV, Class: dns.ClassINET, Ttl: seconds(ttl)},
 				Priority: 1, Weight: 1, Port: uint16(in.Service.Port), Target: target,

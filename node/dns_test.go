@@ -89,7 +89,10 @@ func TestDNSAnswers(t *testing.T) {
 		"client-1": {{Name: "web", Tags: []string{"v1"}, Port: 8080, Checks: []CheckDefinition{{TTL: time.Hour, Status: "passing"}}}},
 		"client-2": {{Name: "web", Tags: []string{"v2"}, Port: 8081, Checks: []CheckDefinition{{TTL: time.Hour, Status: "warning"}}}},
 		"client-3": {{Name: "web", Tags: []string{"v1"}, Port: 8082, Checks: []CheckDefinition{{TTL: time.Hour, Status: "critical"}}}},
-		"server-1": {{Name: "db", Port: 5432, Checks: []CheckDefinition{{TTL: time.Hour, Status: "passing"}}}},
+		// server-1 runs db, and registered ne for a host at another address (the way a
+		// monitoring agent registers every member).
+		"server-1": {{Name: "db", Port: 5432, Checks: []CheckDefinition{{TTL: time.Hour, Status: "passing"}}},
+			{Name: "ne", ID: "ne-client-9", Address: "127.0.2.9", Port: 9100}},
 	}
 	cases := []struct {
 		name string
@@ -115,6 +118,13 @@ func TestDNSAnswers(t *testing.T) {
 			"web.service.dc2.consul A":         "NXDOMAIN ns: 1 SOA",
 			"something.else.entirely.consul A": "NXDOMAIN ns: 1 SOA",
 			"example.com A":                    "SERVFAIL",
+			// An instance at another address than its node's: SRV names the address.
+			"ne.service.consul SRV":      "NOERROR an: ne.service.consul. 0 IN SRV 1 1 9100 7f000209.addr.dc1.consul. ex: 7f000209.addr.dc1.consul. 0 IN A 127.0.2.9",
+			"ne.service.consul A":        "NOERROR an: ne.service.consul. 0 IN A 127.0.2.9",
+			"7f000209.addr.dc1.consul A": "NOERROR an: 7f000209.addr.dc1.consul. 0 IN A 127.0.2.9",
+			"7F000209.addr.consul A":     "NOERROR an: 7F000209.addr.consul. 0 IN A 127.0.2.9",
+			"7f0002.addr.dc1.consul A":   "NXDOMAIN ns: 1 SOA",
+			"zz000209.addr.dc1.consul A": "NXDOMAIN ns: 1 SOA",
 		}},
 		{"ttls and only_passing", DNSConfig{AllowStale: false, OnlyPassing: true, NodeTTL: 10 * time.Second,
 			ServiceTTL: map[string]time.Duration{"*": 5 * time.Second, "w*": 7 * time.Second, "we*": 30 * time.Second, "db": time.Minute}}, Bugs{}, map[string]string{
@@ -148,7 +158,8 @@ func TestDNSAnswers(t *testing.T) {
 					for _, srv := range c.servers() {
 						if strings.Count(api.do(srv, http.MethodGet, "/v1/catalog/nodes?stale", "").body, `"Node":`) != 6 ||
 							strings.Count(api.do(srv, http.MethodGet, "/v1/health/service/web?stale", "").body, `"ServiceID":"web"`) != 3 ||
-							strings.Count(api.do(srv, http.MethodGet, "/v1/health/service/db?stale", "").body, `"ServiceID":"db"`) != 1 {
+							strings.Count(api.do(srv, http.MethodGet, "/v1/health/service/db?stale", "").body, `"ServiceID":"db"`) != 1 ||
+							strings.Count(api.do(srv, http.MethodGet, "/v1/health/service/ne?stale", "").body, `"ID":"ne-client-9"`) != 1 {
 							return false
 						}
 					}
@@ -183,5 +194,17 @@ func TestDNSAnswers(t *testing.T) {
 				f.Lift()
 			})
 		})
+	}
+}
+
+// A client reads the address back from an SRV target that names one.
+func TestAddrOfName(t *testing.T) {
+	for name, want := range map[string]string{
+		"7f000209.addr.dc1.consul.": "127.0.2.9", "0a000001.addr.consul": "10.0.0.1",
+		"client-1.node.dc1.consul.": "", "7f0002.addr.dc1.consul.": "", "addr.consul.": "",
+	} {
+		if got, ok := AddrOfName(name); got != want || ok != (want != "") {
+			t.Errorf("AddrOfName(%q) = %q, %v; want %q", name, got, ok, want)
+		}
 	}
 }

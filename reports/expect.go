@@ -149,6 +149,7 @@ func Evaluate(e *scenarios.Expect, s Summary, verdicts map[string]string) []Expe
 		}
 		out = append(out, x)
 	}
+	out = append(out, registrationExpectations(e, s)...)
 	if e.CatalogConverges {
 		x := Expectation{Name: "catalog_converges: true"}
 		switch c := s.Catalog; {

@@ -61,6 +61,10 @@ type Summary struct {
 	// checks at the end (absent without the catalog).
 	Discovery *checker.DiscoveryReport    `json:"discovery,omitempty"`
 	Catalog   *checker.CatalogConvergence `json:"catalog,omitempty"`
+	// Registrations is how long after each member joined the catalog, DNS and HTTP
+	// lookups showed the service a register_service handler registered for it, and which
+	// joins were never registered (absent without such handlers).
+	Registrations *checker.RegistrationReport `json:"registrations,omitempty"`
 
 	// Verdicts, Anomalies and Staleness are the linearizability checks of the workload
 	// (linearizability.go): a verdict and its anomalies per read mode that has reads, and
@@ -134,6 +138,7 @@ func newSummary(run *checker.Run, stream []byte, wall, checkTimeout time.Duratio
 	s.UserEvents, s.Queries = gossipStats(run)
 	s.Locks = checker.Locks(run)
 	s.Discovery, s.Catalog = discoveryStats(run)
+	s.Registrations = checker.Registrations(run)
 	s.Faults, s.Liveness = faultSummary(run)
 	s.Membership, s.Leader = checker.Membership(run), checker.Leader(run)
 	if s.Workload != nil {

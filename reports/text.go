@@ -37,6 +37,7 @@ func WriteText(w io.Writer, s Summary) {
 	writeGossip(w, s)
 	writeLocks(w, s)
 	writeDiscovery(w, s)
+	writeRegistrations(w, s)
 	writeFaults(w, s)
 	writeChecks(w, s)
 	if s.Workload != nil {

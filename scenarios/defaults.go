@@ -34,11 +34,11 @@ func (s *Scenario) ApplyDefaults() {
 	if s.Workload != nil {
 		s.Workload.applyDefaults()
 	}
-	if len(s.Services) > 0 {
+	if len(s.ServiceNames()) > 0 {
 		s.DNS.applyDefaults()
 	}
 	if s.Discovery != nil {
-		s.Discovery.applyDefaults(s.Services)
+		s.Discovery.applyDefaults(s.ServiceNames())
 	}
 	for i := range s.Faults {
 		if s.Faults[i].Name == "" {

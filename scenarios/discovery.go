@@ -32,8 +32,8 @@ type Discovery struct {
 	// Rate is each client's lookups per second (or per minute), above 0 and at most
 	// 1000/s; default 10/s.
 	Rate Rate `yaml:"rate" json:"rate,omitempty"`
-	// Services are the services looked up, each named in the services section; default
-	// all of them. Each lookup picks one at random.
+	// Services are the services looked up, each named in the services section or by a
+	// handler's register_service; default all of them. Each lookup picks one at random.
 	Services []string `yaml:"services" json:"services,omitempty"`
 	// Interfaces are how lookups ask: dns, http; default both. Each lookup picks one.
 	Interfaces []string `yaml:"interfaces" json:"interfaces,omitempty"`
@@ -52,7 +52,7 @@ type Discovery struct {
 }
 
 // applyDefaults fills the fields left at their zero value.
-func (d *Discovery) applyDefaults(services []Service) {
+func (d *Discovery) applyDefaults(services []string) {
 	if d.Clients == 0 {
 		d.Clients = DefaultWorkloadClients
 	}
@@ -60,9 +60,9 @@ func (d *Discovery) applyDefaults(services []Service) {
 		d.Rate = DefaultRate
 	}
 	if len(d.Services) == 0 {
-		for _, s := range services {
-			if !slices.Contains(d.Services, s.Name) {
-				d.Services = append(d.Services, s.Name)
+		for _, name := range services {
+			if !slices.Contains(d.Services, name) {
+				d.Services = append(d.Services, name)
 			}
 		}
 	}
@@ -86,8 +86,9 @@ func checkDiscovery(c *validator, s *Scenario) {
 	if d == nil || c.broken("discovery") {
 		return
 	}
-	if len(s.Services) == 0 {
-		c.errorf("discovery", "lookups need services to look up: add a services section or leave discovery out")
+	names := s.ServiceNames()
+	if len(names) == 0 {
+		c.errorf("discovery", "lookups need services to look up: add a services section (or a handler that registers services) or leave discovery out")
 	}
 	clients := DefaultWorkloadClients
 	if c.has("discovery.clients", d.Clients != 0) {
@@ -100,17 +101,13 @@ func checkDiscovery(c *validator, s *Scenario) {
 	if c.has("discovery.rate", d.Rate != 0) && !(d.Rate > 0 && d.Rate <= MaxRate) {
 		c.errorf("discovery.rate", "must be above 0/s and at most %s, got %s", MaxRate, d.Rate)
 	}
-	var names []string
-	for _, svc := range s.Services {
-		names = append(names, svc.Name)
-	}
 	if c.has("discovery.services", len(d.Services) > 0) {
 		if len(d.Services) == 0 {
 			c.errorf("discovery.services", "must list at least one service (leave it out for all)")
 		}
 		for i, n := range d.Services {
 			if !slices.Contains(names, n) {
-				c.errorf(fmt.Sprintf("discovery.services[%d]", i), "must name a service of the services section (%v), got %q", names, n)
+				c.errorf(fmt.Sprintf("discovery.services[%d]", i), "must name a service of the services section or of a register_service handler (%v), got %q", names, n)
 			}
 		}
 	}
@@ -139,4 +136,21 @@ func checkDiscovery(c *validator, s *Scenario) {
 	} else if c.has("discovery.stop", d.Stop != 0) && (d.Stop <= d.Start || durationOK && d.Stop > s.Duration) {
 		c.errorf("discovery.stop", "must be after start (%s) and at most the duration (%s), got %s (leave it out to run to the end)", d.Start, s.Duration, d.Stop)
 	}
+}
+
+// ServiceNames are the names of the scenario's services, those of the services section
+// then those register_service handlers register, each once.
+func (s *Scenario) ServiceNames() []string {
+	var out []string
+	for _, svc := range s.Services {
+		if !slices.Contains(out, svc.Name) {
+			out = append(out, svc.Name)
+		}
+	}
+	for _, h := range s.Gossip.Handlers {
+		if r := h.RegisterService; r != nil && !slices.Contains(out, r.Name) {
+			out = append(out, r.Name)
+		}
+	}
+	return out
 }

@@ -20,7 +20,7 @@ func TestDNSAndDiscoveryRules(t *testing.T) {
 		{"node_ttl long", "dns: {node_ttl: 48h}\n", `t.yaml:6:17: dns.node_ttl: must be 0s to 24h0m0s, got 48h0m0s`},
 		{"service_ttl key", "dns: {service_ttl: {Web_: 1s}}\n", `t.yaml:6:27: dns.service_ttl.Web_: must be a service name, a prefix ending in * or * alone (lower-case letters, digits and dashes), got "Web_"`},
 		{"answer limit", "dns: {udp_answer_limit: 100}\n", `t.yaml:6:25: dns.udp_answer_limit: must be 1 to 64, got 100`},
-		{"discovery unknown service", "discovery: {services: [db]}\n", `t.yaml:6:24: discovery.services[0]: must name a service of the services section ([web]), got "db"`},
+		{"discovery unknown service", "discovery: {services: [db]}\n", `t.yaml:6:24: discovery.services[0]: must name a service of the services section or of a register_service handler ([web]), got "db"`},
 		{"discovery interface", "discovery: {interfaces: [grpc]}\n", `t.yaml:6:26: discovery.interfaces[0]: must be one of dns, http, got "grpc"`},
 		{"discovery via too many", "discovery: {via: [servers, clients]}\n", `t.yaml:6:13: discovery.via: lists 2 targets but there are only 1 lookup clients: client N looks up through target N, so the last 1 would never be used`},
 		{"discovery rate", "discovery: {rate: 0/s}\n", `t.yaml:6:19: discovery.rate: must be above 0/s and at most 1000/s, got 0/s`},
@@ -30,8 +30,8 @@ func TestDNSAndDiscoveryRules(t *testing.T) {
 		tests = append(tests, tc)
 	}
 	tests = append(tests,
-		ruleCase{"dns without services", svcBase + "dns: {only_passing: true}\n", `t.yaml:4:1: dns: DNS answers from the service catalog, which only runs with services: add a services section or leave dns out`},
-		ruleCase{"discovery without services", svcBase + "discovery: {rate: 1/s}\n", `t.yaml:4:1: discovery: lookups need services to look up: add a services section or leave discovery out`},
+		ruleCase{"dns without services", svcBase + "dns: {only_passing: true}\n", `t.yaml:4:1: dns: DNS answers from the service catalog, which only runs with services: add a services section (or a handler that registers services) or leave dns out`},
+		ruleCase{"discovery without services", svcBase + "discovery: {rate: 1/s}\n", `t.yaml:4:1: discovery: lookups need services to look up: add a services section (or a handler that registers services) or leave discovery out`},
 	)
 	checkRuleCases(t, tests)
 }

@@ -69,8 +69,8 @@ func checkDNS(c *validator, s *Scenario) {
 	if c.broken("dns") {
 		return
 	}
-	if !c.brokenUnder("dns") && (d.AllowStale != nil || d.MaxStale != 0 || d.NodeTTL != 0 || d.ServiceTTL != nil || d.OnlyPassing || d.UDPAnswerLimit != 0) && len(s.Services) == 0 {
-		c.errorf("dns", "DNS answers from the service catalog, which only runs with services: add a services section or leave dns out")
+	if !c.brokenUnder("dns") && (d.AllowStale != nil || d.MaxStale != 0 || d.NodeTTL != 0 || d.ServiceTTL != nil || d.OnlyPassing || d.UDPAnswerLimit != 0) && len(s.ServiceNames()) == 0 {
+		c.errorf("dns", "DNS answers from the service catalog, which only runs with services: add a services section (or a handler that registers services) or leave dns out")
 	}
 	if c.has("dns.max_stale", d.MaxStale != 0) && (d.MaxStale <= 0 || d.MaxStale > DefaultMaxStale) {
 		c.errorf("dns.max_stale", "must be above 0s and at most %s, got %s", DefaultMaxStale, d.MaxStale)

@@ -46,6 +46,12 @@ type Expect struct {
 	// the run, with every running agent's own check statuses (and serfHealth passing).
 	// Needs services.
 	CatalogConverges bool `yaml:"catalog_converges" json:"catalog_converges,omitempty"`
+	// RegistrationsMissing bounds the members' joins whose service a register_service
+	// handler never got into the catalog while they lasted (summary
+	// registrations.missing); RegistrationLagMax bounds how long after a join the catalog
+	// first held it (registrations.max_catalog_lag_ms). Both need such a handler.
+	RegistrationsMissing *int     `yaml:"registrations_missing" json:"registrations_missing,omitempty"`
+	RegistrationLagMax   Duration `yaml:"registration_lag_max" json:"registration_lag_max,omitempty"`
 	// CheckTimeout is the checker time each read mode's linearizability check gets
 	// (default 10s, at most MaxCheckTimeout); running out makes the verdict unknown.
 	CheckTimeout Duration `yaml:"check_timeout" json:"check_timeout,omitempty"`
@@ -135,6 +141,22 @@ func checkExpect(c *validator, s *Scenario) {
 			c.errorf("expect.discovery_lag_max", "must be above 0s and at most %s, got %s", MaxDuration, e.DiscoveryLagMax)
 		case s.Discovery == nil:
 			c.errorf("expect.discovery_lag_max", "needs lookups to judge (a discovery section), and this scenario has none")
+		}
+	}
+	if c.has("expect.registrations_missing", e.RegistrationsMissing != nil) && e.RegistrationsMissing != nil {
+		switch {
+		case *e.RegistrationsMissing < 0:
+			c.errorf("expect.registrations_missing", "must be 0 or more, got %d", *e.RegistrationsMissing)
+		case !s.RegistersServices():
+			c.errorf("expect.registrations_missing", "needs a handler that registers services (gossip.handlers with register_service), and this scenario has none")
+		}
+	}
+	if c.has("expect.registration_lag_max", e.RegistrationLagMax != 0) {
+		switch {
+		case e.RegistrationLagMax <= 0 || e.RegistrationLagMax > MaxDuration:
+			c.errorf("expect.registration_lag_max", "must be above 0s and at most %s, got %s", MaxDuration, e.RegistrationLagMax)
+		case !s.RegistersServices():
+			c.errorf("expect.registration_lag_max", "needs a handler that registers services (gossip.handlers with register_service), and this scenario has none")
 		}
 	}
 	if e.CatalogConverges && len(s.Services) == 0 {

@@ -18,7 +18,7 @@ func TestExpectRules(t *testing.T) {
 		{"zero elections", "expect: {max_elections: 0}\n", `t.yaml:5:25: expect.max_elections: must be at least 1, got 0`},
 		{"check timeout", "expect: {check_timeout: 30s}\n", ""},
 		{"check timeout too long", "expect: {check_timeout: 2h}\n", `t.yaml:5:25: expect.check_timeout: must be above 0s and at most 1h0m0s, got 2h0m0s`},
-		{"unknown expectation", "expect: {lost_write: 0}\n", `t.yaml:5:10: expect.lost_write: unknown field "lost_write" (did you mean "lost_writes"?); allowed in expect: default, consistent, stale, converge_within, user_events, max_elections, lost_writes, false_failures, unexplained_failures, faults_effective, lock_overlaps, fenced_out_of_order, discovery_lag_max, catalog_converges, check_timeout`},
+		{"unknown expectation", "expect: {lost_write: 0}\n", `t.yaml:5:10: expect.lost_write: unknown field "lost_write" (did you mean "lost_writes"?); allowed in expect: default, consistent, stale, converge_within, user_events, max_elections, lost_writes, false_failures, unexplained_failures, faults_effective, lock_overlaps, fenced_out_of_order, discovery_lag_max, catalog_converges, registrations_missing, registration_lag_max, check_timeout`},
 		{"lost writes", "workload: {}\nexpect: {lost_writes: 0}\n", ""},
 		{"lost writes negative", "workload: {}\nexpect: {lost_writes: -1}\n", `t.yaml:6:23: expect.lost_writes: must be 0 or more, got -1`},
 		{"lost writes without a workload", "expect: {lost_writes: 0}\n", `t.yaml:5:23: expect.lost_writes: needs a workload that writes (workload.mix with put, cas or delete), and this scenario has none`},

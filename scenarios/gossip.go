@@ -85,6 +85,10 @@ type Handler struct {
 	Nodes []string `yaml:"nodes" json:"nodes,omitempty"`
 	// Respond, if set, is the answer the handler gives to every query it receives.
 	Respond string `yaml:"respond" json:"respond,omitempty"`
+	// RegisterService, if set, is what the handler does with member events: it registers
+	// a service for every member that joins through its own agent's local API, and
+	// deregisters it when the member leaves or is reaped (gossip_register.go).
+	RegisterService *RegisterService `yaml:"register_service" json:"register_service,omitempty"`
 }
 
 // checkGossip checks the gossip section.
@@ -168,6 +172,9 @@ func checkHandler(c *validator, s *Scenario, path string, h Handler) {
 		case len(h.Respond) > MaxResponseSize:
 			c.errorf(path+".respond", "answer of %d bytes, over the limit of %d", len(h.Respond), MaxResponseSize)
 		}
+	}
+	if c.has(path+".register_service", h.RegisterService != nil) && fs != nil {
+		checkRegisterService(c, path+".register_service", h, fs)
 	}
 }
 

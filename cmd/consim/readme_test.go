@@ -60,13 +60,15 @@ func TestReadmeTourMatchesARun(t *testing.T) {
 }
 
 // The README's discovery and lock examples show real output too: every line of the
-// abridged lock-partition run, of the same run with lock_delay 0s, and of the
-// service-failover run is in what consim prints for it now.
+// abridged lock-partition run, of the same run with lock_delay 0s, of the
+// service-failover run and of the join-monitoring run is in what consim prints for it now.
 func TestReadmeDiscoveryExamplesMatchRuns(t *testing.T) {
 	needGuest(t)
-	var locks, overlap, failover string
+	var locks, overlap, failover, joins string
 	for _, b := range readmeBlocks(t) {
 		switch {
+		case strings.HasPrefix(b, "registered "):
+			joins = b
 		case strings.HasPrefix(b, "locks      "):
 			locks = b
 		case strings.HasPrefix(b, "OVERLAP    "):
@@ -75,8 +77,8 @@ func TestReadmeDiscoveryExamplesMatchRuns(t *testing.T) {
 			failover = b
 		}
 	}
-	if locks == "" || overlap == "" || failover == "" {
-		t.Fatal("the README's lock-partition and service-failover blocks are not where this test looks")
+	if locks == "" || overlap == "" || failover == "" || joins == "" {
+		t.Fatal("the README's lock-partition, service-failover and join-monitoring blocks are not where this test looks")
 	}
 	show := consim("scenarios", "show", "lock-partition")
 	noDelay := strings.Replace(show.stdout, "lock_delay: 15s", "lock_delay: 0s", 1)
@@ -94,6 +96,7 @@ func TestReadmeDiscoveryExamplesMatchRuns(t *testing.T) {
 		{"lock-partition", locks, []string{"run", "lock-partition"}},
 		{"lock-partition with lock_delay 0s", overlap, []string{"run", file}},
 		{"service-failover", failover, []string{"run", "service-failover"}},
+		{"join-monitoring", joins, []string{"run", "join-monitoring"}},
 	} {
 		r := consim(append(c.args, "--out", filepath.Join(t.TempDir(), "run"))...)
 		for _, line := range strings.Split(strings.TrimSpace(c.block), "\n") {

@@ -16,6 +16,7 @@ import (
 
 	"github.com/consim/consim/event"
 	"github.com/consim/consim/netmodel"
+	"github.com/consim/consim/node"
 	"github.com/consim/consim/scenarios"
 )
 
@@ -134,8 +135,12 @@ func (c *lookupClient) askDNS(l *lookup, ev *event.Event) {
 	ev.Status = event.StatusOK
 	for _, rr := range r.Answer {
 		if srv, ok := rr.(*dns.SRV); ok {
-			node, _, _ := strings.Cut(srv.Target, ".")
-			ev.Instances = append(ev.Instances, node)
+			if addr, ok := node.AddrOfName(srv.Target); ok {
+				ev.Instances = append(ev.Instances, c.wl.w.nodeAt(addr))
+				continue
+			}
+			name, _, _ := strings.Cut(srv.Target, ".")
+			ev.Instances = append(ev.Instances, name)
 		}
 	}
 }
@@ -169,13 +174,32 @@ func (c *lookupClient) askHTTP(l *lookup, ev *event.Event) {
 		ev.Status, ev.Error = event.StatusUnknown, errorText(body)
 		return
 	}
-	var entries []struct{ Node struct{ Node string } }
+	var entries []struct {
+		Node    struct{ Node, Address string }
+		Service struct{ Address string }
+	}
 	if err := json.Unmarshal(body, &entries); err != nil {
 		ev.Status, ev.Error = event.StatusUnknown, "unexpected answer: "+errorText(body)
 		return
 	}
 	ev.Status = event.StatusOK
 	for _, e := range entries {
+		if a := e.Service.Address; a != "" && a != e.Node.Address {
+			ev.Instances = append(ev.Instances, c.wl.w.nodeAt(a))
+			continue
+		}
 		ev.Instances = append(ev.Instances, e.Node.Node)
 	}
+}
+
+// nodeAt names the node at addr, or is addr when no node is there: an instance
+// registered at another host's address sends clients to that host, not to the node
+// that registered it.
+func (w *World) nodeAt(addr string) string {
+	for _, n := range w.nodes {
+		if n.addr == addr {
+			return n.name
+		}
+	}
+	return addr
 }

@@ -41,6 +41,10 @@ func (w *World) configureGossip(n *simNode, cfg *node.Config) {
 		if name == "" {
 			name = h.Filter
 		}
+		if h.RegisterService != nil {
+			cfg.Handlers = append(cfg.Handlers, serf.HandlerSpec{Name: name, Filter: h.Filter, Handler: w.newRegistrar(n, name, h.RegisterService)})
+			continue
+		}
 		rh := &recordingHandler{}
 		if h.Respond != "" {
 			rh.respond = []byte(h.Respond)

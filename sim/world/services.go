@@ -22,10 +22,11 @@ import (
 // commit nothing to raft but KV writes.
 
 // catalogOn says whether the scenario runs the catalog.
-// Lock clients need it too: a session is bound to its node in the catalog.
+// Lock clients need it too (a session is bound to its node in the catalog), and so do
+// handlers that register services.
 func (w *World) catalogOn() bool {
 	s := &w.spec.Scenario
-	return len(s.Services) > 0 || s.Workload != nil && s.Workload.Locks != nil
+	return len(s.Services) > 0 || s.Workload != nil && s.Workload.Locks != nil || s.RegistersServices()
 }
 
 // configureCatalog sets the catalog side of n's agent config.
