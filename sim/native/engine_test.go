@@ -204,6 +204,39 @@ func TestNativeStress(t *testing.T) {
 	}
 }
 
+var threadsLine = regexp.MustCompile(`threads: before (\d+) after (\d+) ran-during-call (true|false)`)
+
+// The native world's process starts no thread of its own before the world runs: the main
+// thread and sysmon's, even after a system call made while another goroutine was
+// runnable, which keeps its P. A thread started then (stock: runtime.main handing its P
+// over during package initialisation, sysmon taking the P of a system call) allocates its
+// M on the heap at a moment of wall time, and moves the address of everything the world
+// allocates after it.
+func TestNativeThreads(t *testing.T) {
+	path := sharedNative(t).Guest().Path
+	for i := range 3 {
+		cmd := exec.Command(path, "-test.run=^TestThreads$")
+		cmd.Env = []string{"CONSIM_NATIVE_THREADS=1", "GOMAXPROCS=1", "GOGC=off", "TZ=UTC"}
+		out, err := cmd.Output()
+		if err != nil {
+			t.Fatalf("threads test: %v\n%s", err, out)
+		}
+		m := threadsLine.FindSubmatch(out)
+		if m == nil {
+			t.Fatalf("threads test printed no count: %s", out)
+		}
+		before, _ := strconv.Atoi(string(m[1]))
+		after, _ := strconv.Atoi(string(m[2]))
+		if before != 2 {
+			t.Errorf("run %d: %d threads when the test started, want 2 (main, sysmon): initialisation started one (edits 14 and 15)", i+1, before)
+		}
+		if after != before || string(m[3]) == "true" {
+			t.Errorf("run %d: a system call with another goroutine runnable lost its P (to %d new thread(s); the other goroutine ran during the call: %s) (edit 4, consimKeepP)",
+				i+1, after-before, m[3])
+		}
+	}
+}
+
 // A world that panics is a crash, with the panic message; one that never yields is
 // stopped at the wall-time limit.
 func TestNativeHarnessFailures(t *testing.T) {

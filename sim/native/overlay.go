@@ -36,7 +36,8 @@ var added string
 // Added returns the text of AddedFile.
 func Added() string { return added }
 
-// Edits are the changes to stock runtime files, in file order.
+// Edits are the changes to stock runtime files: in file order, then those added later
+// (their numbers in docs/native-engine.md stay).
 var Edits = []Edit{
 	{File: "proc.go",
 		Old: "\t\t} else if pd.schedwhen+forcePreemptNS <= now {\n\t\t\tpreemptone(pp)\n",
@@ -57,11 +58,13 @@ var Edits = []Edit{
 	{File: "proc.go",
 		Old: "\t\tthread, ok := setBlockOnExitSyscall(pp)\n\t\tif !ok {\n\t\t\t// Not in a syscall, or something changed out from under us.\n\t\t\tgoto done\n\t\t}\n",
 		New: "\t\tthread, ok := setBlockOnExitSyscall(pp)\n\t\tif !ok {\n\t\t\t// Not in a syscall, or something changed out from under us.\n\t\t\tgoto done\n\t\t}\n" +
-			"\t\tif consimKeepP(thread.gp) { // consim: a goroutine of a bubble keeps its P through a system call\n" +
+			"\t\tif consimKeepP(thread.gp) { // consim: a goroutine keeps its P through a system call\n" +
 			"\t\t\tthread.resume()\n\t\t\tgoto done\n\t\t}\n",
 		Why: "sysmon takes the P from a goroutine that has been in a system call for one of its ticks (20 us to 10 ms of " +
 			"wall time) and hands it to another thread, which runs the next goroutine of the bubble meanwhile; the " +
-			"goroutine back from its call then queues behind the others: how long a call takes decides the order"},
+			"goroutine back from its call then queues behind the others: how long a call takes decides the order. " +
+			"Before the bubble exists (reading the run spec), it may start a thread for that: allocm's allocations " +
+			"move every address allocated after them. consimKeepP keeps the P of every goroutine"},
 	{File: "rand.go",
 		Old: "\tglobalRand.state.Init(*seed)\n",
 		New: "\t*seed = [32]byte{'c', 'o', 'n', 's', 'i', 'm'} // consim: the same process-wide seed in every run\n" +
@@ -111,6 +114,19 @@ var Edits = []Edit{
 		New: "\t\t\t// consim: t.rand is drawn in modify, in program order (was t.rand = cheaprand())\n",
 		Why: "a channel timer enters the heap when a goroutine blocks on it: in select, in the order of the " +
 			"channels' addresses, which depend on the heap's layout (when memory was collected, the environment)"},
+	{File: "proc.go",
+		Old: "\tif mp != &m0 {\n\t\tthrow(\"runtime.main not on m0\")\n\t}\n",
+		New: "\tif mp != &m0 {\n\t\tthrow(\"runtime.main not on m0\")\n\t}\n" +
+			"\tunlockOSThread() // consim: the main goroutine is not locked to its thread during initialisation\n",
+		Why: "the main goroutine is locked to the main thread during package initialisation: each time it blocks " +
+			"(gcenable waits twice for the sweeper and the scavenger to start) or is preempted, the runtime hands " +
+			"the P to another thread, and starts one when none is idle, which depends on how fast the thread " +
+			"handed the P last time went back to sleep. allocm allocates a new M's structures on the heap: every " +
+			"address allocated after it moves, and with them the iteration order of maps keyed by pointers"},
+	{File: "proc.go",
+		Old: "\tneedUnlock = false\n\tunlockOSThread()\n",
+		New: "\tneedUnlock = false\n\tlockOSThread() // consim: balances the unlockOSThread after the m0 check\n\tunlockOSThread()\n",
+		Why: "balances the edit above: runtime.main unlocks the main goroutine once initialisation is done"},
 }
 
 // CheckVersion refuses any Go release but GoVersion, saying what to do.
