@@ -165,7 +165,10 @@ func TestNoBugSweep(t *testing.T) {
 						return
 					}
 					var problems []string
-					if v := s.Verdicts["consistent"]; v != "linearizable" {
+					// A built-in that expects consistent reads to fail shows a known bug of
+					// a library the node runs unmodified (late-answers: hashicorp/raft's
+					// VerifyLeader); its own test pins that.
+					if v := s.Verdicts["consistent"]; v != "linearizable" && !(sc.Expect != nil && sc.Expect.Consistent == "not-linearizable") {
 						problems = append(problems, "consistent reads are "+v)
 					}
 					if lw := s.LostWrites; lw == nil || lw.Count > 0 || lw.KeysChecked == 0 {
