@@ -61,12 +61,15 @@ func TestReadmeTourMatchesARun(t *testing.T) {
 
 // The README's discovery and lock examples show real output too: every line of the
 // abridged lock-partition run, of the same run with lock_delay 0s, of the
-// service-failover run and of the join-monitoring run is in what consim prints for it now.
+// service-failover run, of the join-monitoring run and of the late-answers run is in what
+// consim prints for it now.
 func TestReadmeDiscoveryExamplesMatchRuns(t *testing.T) {
 	needGuest(t)
-	var locks, overlap, failover, joins string
+	var locks, overlap, failover, joins, late string
 	for _, b := range readmeBlocks(t) {
 		switch {
+		case strings.HasPrefix(b, "verdict    consistent: not-linearizable"):
+			late = b
 		case strings.HasPrefix(b, "registered "):
 			joins = b
 		case strings.HasPrefix(b, "locks      "):
@@ -77,8 +80,8 @@ func TestReadmeDiscoveryExamplesMatchRuns(t *testing.T) {
 			failover = b
 		}
 	}
-	if locks == "" || overlap == "" || failover == "" || joins == "" {
-		t.Fatal("the README's lock-partition, service-failover and join-monitoring blocks are not where this test looks")
+	if locks == "" || overlap == "" || failover == "" || joins == "" || late == "" {
+		t.Fatal("the README's lock-partition, service-failover, join-monitoring and late-answers blocks are not where this test looks")
 	}
 	show := consim("scenarios", "show", "lock-partition")
 	noDelay := strings.Replace(show.stdout, "lock_delay: 15s", "lock_delay: 0s", 1)
@@ -97,6 +100,7 @@ func TestReadmeDiscoveryExamplesMatchRuns(t *testing.T) {
 		{"lock-partition with lock_delay 0s", overlap, []string{"run", file}},
 		{"service-failover", failover, []string{"run", "service-failover"}},
 		{"join-monitoring", joins, []string{"run", "join-monitoring"}},
+		{"late-answers", late, []string{"run", "late-answers"}},
 	} {
 		r := consim(append(c.args, "--out", filepath.Join(t.TempDir(), "run"))...)
 		for _, line := range strings.Split(strings.TrimSpace(c.block), "\n") {
