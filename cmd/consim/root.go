@@ -32,7 +32,7 @@ Shell completion (built-in names, flag values): consim completion bash|zsh|fish|
 	root.SetOut(stdout)
 	root.SetErr(stderr)
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return badInput(err) })
-	root.AddCommand(newRunCmd(stdout, stderr), newBenchCmd(stdout, stderr), newHuntCmd(stdout, stderr), newCheckCmd(stdout), newReportCmd(stdout), newScenariosCmd(stdout), newValidateCmd(stdout), newSchemaCmd(stdout), newVersionCmd(stdout))
+	root.AddCommand(newRunCmd(stdout, stderr), newBenchCmd(stdout, stderr), newHuntCmd(stdout, stderr), newSweepCmd(stdout, stderr), newCheckCmd(stdout), newReportCmd(stdout), newScenariosCmd(stdout), newValidateCmd(stdout), newSchemaCmd(stdout), newVersionCmd(stdout))
 	return root
 }
 

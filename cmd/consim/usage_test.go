@@ -104,6 +104,13 @@ func TestUsageErrors(t *testing.T) {
 		{[]string{"hunt", "--servers", "9-3"}, []string{"--servers: servers 9 to 3"}},
 		{[]string{"hunt", "--max-duration", "5s"}, []string{"--max-duration: max duration 5s"}},
 		{[]string{"hunt", "extra"}, []string{"hunt: want 0 arguments, got 1"}},
+		{[]string{"sweep"}, []string{"sweep: want 1 argument, got 0"}},
+		{[]string{"sweep", "no-such-scenario"}, []string{`"no-such-scenario" is neither a file nor a built-in`}},
+		{[]string{"sweep", "testdata/small.yaml", "--seeds", "0"}, []string{"--seeds: seeds start at 1, got 0"}},
+		{[]string{"sweep", "testdata/small.yaml", "--seeds", "1-3,2"}, []string{"--seeds: seed 2 is listed twice"}},
+		{[]string{"sweep", "testdata/small.yaml", "--seeds", "1-x"}, []string{`--seeds: "1-x": want a seed (3) or a range`}},
+		{[]string{"sweep", "testdata/small.yaml", "--parallel", "0"}, []string{"--parallel 0: want 1 or more"}},
+		{[]string{"sweep", "testdata/small.yaml", "--wall-timeout", "0s"}, []string{"--wall-timeout 0s: want a positive duration"}},
 	} {
 		cmd := "consim " + strings.Join(tc.args, " ")
 		r := consim(tc.args...)
