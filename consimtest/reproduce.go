@@ -29,6 +29,9 @@ func reproduce(sc *scenarios.Scenario, opts Options) string {
 		parts = []string{"consim", "run", "SCENARIO.yaml", "--seed", fmt.Sprint(sc.Seed)}
 		note = " (SCENARIO.yaml: the scenario as run, Result.Scenario.Canonical(); Options.Dir writes it)"
 	}
+	if opts.Engine == sim.EngineNative { // a stream replays on the engine that made it
+		parts = append(parts, "--engine", sim.EngineNative)
+	}
 	if opts.WallTimeout > 0 && opts.WallTimeout != sim.DefaultWallTimeout {
 		parts = append(parts, "--wall-timeout", opts.WallTimeout.String())
 	}

@@ -26,7 +26,8 @@ type Result struct {
 	//   - for any other scenario (built or changed in Go), "consim run SCENARIO.yaml
 	//     --seed N" followed by a note that SCENARIO.yaml is Scenario.Canonical(): no file
 	//     holds that scenario until one is written, which Options.Dir does.
-	// A --wall-timeout other than the default is added, as consim run prints it.
+	// A --wall-timeout other than the default is added, as consim run prints it, and
+	// --engine native for a run on the native engine.
 	Reproduce string
 	// Stream is the exact event stream, events.jsonl (docs/events.md).
 	Stream []byte

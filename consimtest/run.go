@@ -30,6 +30,10 @@ type Options struct {
 	// WallTimeout bounds the run in wall time; 0 means sim.DefaultWallTimeout. Many runs at
 	// once share the machine's cores, and each takes longer.
 	WallTimeout time.Duration
+	// Engine runs the world compiled to wasm (sim.EngineWasm, also when empty: the
+	// reference) or natively (sim.EngineNative: faster, experimental, see
+	// docs/native-engine.md). A stream replays on the engine that made it.
+	Engine string
 }
 
 // Run runs sc once with opts and judges it. sc is not changed: the run is of a copy with
@@ -53,7 +57,7 @@ func Run(ctx context.Context, sc *scenarios.Scenario, opts Options) (*Result, er
 		}
 	}
 	repro := reproduce(run, opts)
-	r, err := sharedRunner(ctx)
+	r, err := sharedRunner(ctx, opts.Engine)
 	if err != nil {
 		return nil, err
 	}

@@ -9,26 +9,37 @@ import (
 	"github.com/consim/consim/sim"
 )
 
-// shared is the process's one runner of the built world, made by the first Run. It is
-// never closed: it lives as long as the test binary.
+// shared holds the process's runners of the built world, one per engine, each made by
+// the first Run on that engine. They are never closed: they live as long as the test
+// binary.
 //
 // NB: a mutex, not a sync.Once: a build that fails because its caller's ctx ended must
 // not fail every later Run of the process, so only success is kept.
 var shared struct {
-	mu     sync.Mutex
-	runner *sim.Runner
+	mu      sync.Mutex
+	runners map[string]*sim.Runner
 }
 
-// sharedRunner returns the shared runner, building the guest (or loading it from the
-// cache) first if no Run has. Concurrent first callers wait for one build.
-func sharedRunner(ctx context.Context) (*sim.Runner, error) {
+// sharedRunner returns the shared runner of engine ("" is the wasm engine), building its
+// world (or loading it from the cache) first if no Run on that engine has. Concurrent
+// first callers wait for one build.
+func sharedRunner(ctx context.Context, engine string) (*sim.Runner, error) {
+	build := sim.BuildGuest
+	switch engine {
+	case "", sim.EngineWasm:
+		engine = sim.EngineWasm
+	case sim.EngineNative:
+		build = sim.BuildNative
+	default:
+		return nil, fmt.Errorf("consimtest: engine %q: want %s (the default) or %s", engine, sim.EngineWasm, sim.EngineNative)
+	}
 	shared.mu.Lock()
 	defer shared.mu.Unlock()
-	if shared.runner != nil {
-		return shared.runner, nil
+	if r := shared.runners[engine]; r != nil {
+		return r, nil
 	}
 	// A real build takes about a minute: say so where `go test -v` shows it.
-	g, err := sim.BuildGuest(ctx, os.Stderr)
+	g, err := build(ctx, os.Stderr)
 	if err != nil {
 		return nil, fmt.Errorf("consimtest: %w", err)
 	}
@@ -36,6 +47,9 @@ func sharedRunner(ctx context.Context) (*sim.Runner, error) {
 	if err != nil {
 		return nil, fmt.Errorf("consimtest: %w", err)
 	}
-	shared.runner = r
+	if shared.runners == nil {
+		shared.runners = map[string]*sim.Runner{}
+	}
+	shared.runners[engine] = r
 	return r, nil
 }

@@ -59,3 +59,38 @@ func TestRunEngineUnknown(t *testing.T) {
 		t.Errorf("--engine jvm left a run directory behind (%v)", err)
 	}
 }
+
+// consim sweep --engine native runs each seed natively: the run directory of a failing seed
+// holds the native stream that consim run --engine native makes for that seed, and its
+// reproduce line keeps --engine native.
+func TestSweepEngineNative(t *testing.T) {
+	needGuest(t)
+	if out, err := exec.Command("go", "env", "GOVERSION").Output(); err != nil ||
+		strings.TrimSpace(string(out)) != native.GoVersion {
+		t.Skipf("the native engine is made for %s (this Go: %s, %v)", native.GoVersion, out, err)
+	}
+	small, err := os.ReadFile("testdata/small.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	failing := filepath.Join(dir, "failing.yaml")
+	if err := os.WriteFile(failing, append(small, "expect:\n  converge_within: 10ms\n"...), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(dir, "sweep")
+	r := consim("sweep", failing, "--seeds", "2", "--engine", "native", "--out", out)
+	kept := filepath.Join(out, "seed-2")
+	if r.code != exitExpected || !strings.Contains(r.stdout, "reproduce  consim run "+filepath.Join(kept, "scenario.yaml")+" --engine native\n") {
+		t.Fatalf("native sweep of a failing scenario: want exit 1 and a reproduce line with --engine native:\n%s", r)
+	}
+	stream, err := os.ReadFile(filepath.Join(kept, "events.jsonl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if h := header(t, stream); h.Engine != sim.EngineNative {
+		t.Errorf("the kept stream's header names engine %q", h.Engine)
+	}
+	replay := consimRun(t, failing, "--seed", "2", "--engine", "native")
+	sameStream(t, "sweep and run, native, seed 2", stream, replay.file(t, "events.jsonl"))
+}

@@ -28,6 +28,7 @@ type sweepFlags struct {
 	keepAll     bool
 	junit       string
 	wallTimeout time.Duration
+	engine      string
 }
 
 func newSweepCmd(stdout, stderr io.Writer) *cobra.Command {
@@ -44,6 +45,9 @@ failed, UNDECIDED, or HARNESS), then the totals. The run directory of every seed
 not pass is kept, as consim run writes it, under --out (default out/sweep-SCENARIO/seed-N);
 those of passing seeds are removed unless --keep-all. Each kept seed's scenario.yaml
 replays it: consim run DIR/seed-N/scenario.yaml.
+
+--engine native runs the worlds natively (faster; experimental, as for consim run: see
+docs/native-engine.md); the kept scenarios then replay with --engine native.
 
 Exit code: 3 if the harness could not complete a run, else 1 if an expectation failed for
 some seed, else 4 if the checker could not decide one, else 0.`,
@@ -62,6 +66,10 @@ some seed, else 4 if the checker could not decide one, else 0.`,
 	fl.BoolVar(&f.keepAll, "keep-all", false, "keep the run directory of every seed, not only of those that did not pass")
 	fl.StringVar(&f.junit, "junit", "", "also write JUnit XML to this file, for CI (one suite per seed, one test case per expectation)")
 	fl.DurationVar(&f.wallTimeout, "wall-timeout", sim.DefaultWallTimeout, "stop a run that takes longer than this in wall time (harness failure)")
+	fl.StringVar(&f.engine, "engine", sim.EngineWasm, "the engine that runs the world: wasm (the reference) or native (faster, experimental)")
+	cmd.RegisterFlagCompletionFunc("engine", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
+		return []string{sim.EngineWasm, sim.EngineNative}, cobra.ShellCompDirectiveNoFileComp
+	})
 	return cmd
 }
 
@@ -87,10 +95,11 @@ func sweepSeeds(list []string) ([]uint64, error) {
 
 // seedOutcome is one seed's run, judged.
 type seedOutcome struct {
-	seed uint64
-	dir  string
-	res  *consimtest.Result // nil when the harness failed
-	err  error              // a harness failure
+	seed   uint64
+	engine string
+	dir    string
+	res    *consimtest.Result // nil when the harness failed
+	err    error              // a harness failure
 }
 
 // verdict is the word of the seed's line: ok, FAIL, UNDECIDED or HARNESS.
@@ -109,6 +118,9 @@ func (o seedOutcome) verdict() string {
 func sweep(ctx context.Context, arg string, f sweepFlags, stdout, stderr io.Writer) error {
 	if f.parallel < 1 {
 		return badInput(fmt.Errorf("--parallel %d: want 1 or more", f.parallel))
+	}
+	if f.engine != sim.EngineWasm && f.engine != sim.EngineNative {
+		return badInput(fmt.Errorf("--engine %q: want %s (the default) or %s", f.engine, sim.EngineWasm, sim.EngineNative))
 	}
 	if f.wallTimeout <= 0 {
 		return badInput(fmt.Errorf("--wall-timeout %s: want a positive duration", f.wallTimeout))
@@ -129,12 +141,12 @@ func sweep(ctx context.Context, arg string, f sweepFlags, stdout, stderr io.Writ
 	// a directory it may not write.
 	outcomes := make([]seedOutcome, len(seeds))
 	for i, seed := range seeds {
-		outcomes[i] = seedOutcome{seed: seed, dir: filepath.Join(root, fmt.Sprintf("seed-%d", seed))}
+		outcomes[i] = seedOutcome{seed: seed, engine: f.engine, dir: filepath.Join(root, fmt.Sprintf("seed-%d", seed))}
 		if err := claimRunDir(outcomes[i].dir); err != nil {
 			return badInput(err)
 		}
 	}
-	fmt.Fprintf(stderr, "consim sweep: %s, %d %s, %d at once\n", sc.Name, len(seeds), plural(len(seeds), "seed", "seeds"), min(f.parallel, len(seeds)))
+	fmt.Fprintf(stderr, "consim sweep: %s, %d %s, %d at once, %s engine\n", sc.Name, len(seeds), plural(len(seeds), "seed", "seeds"), min(f.parallel, len(seeds)), f.engine)
 	bar := newCountProgress(stderr, len(seeds), "seeds")
 	start := time.Now()
 	var (
@@ -148,7 +160,7 @@ func sweep(ctx context.Context, arg string, f sweepFlags, stdout, stderr io.Writ
 		wg.Go(func() {
 			slots <- struct{}{}
 			defer func() { <-slots }()
-			res, err := consimtest.Run(ctx, sc, consimtest.Options{Seed: o.seed, Dir: o.dir, WallTimeout: f.wallTimeout})
+			res, err := consimtest.Run(ctx, sc, consimtest.Options{Seed: o.seed, Dir: o.dir, WallTimeout: f.wallTimeout, Engine: f.engine})
 			var he *sim.HarnessError
 			switch {
 			case errors.As(err, &he):
@@ -202,7 +214,11 @@ func keptRepro(o seedOutcome) string {
 	if o.res != nil {
 		return o.res.Reproduce
 	}
-	return fmt.Sprintf("consim run %s", filepath.Join(o.dir, "scenario.yaml"))
+	repro := fmt.Sprintf("consim run %s", filepath.Join(o.dir, "scenario.yaml"))
+	if o.engine == sim.EngineNative {
+		repro += " --engine " + sim.EngineNative
+	}
+	return repro
 }
 
 // writeSweep prints one line per seed in seed order, then the totals.

@@ -111,6 +111,7 @@ func TestUsageErrors(t *testing.T) {
 		{[]string{"sweep", "testdata/small.yaml", "--seeds", "1-x"}, []string{`--seeds: "1-x": want a seed (3) or a range`}},
 		{[]string{"sweep", "testdata/small.yaml", "--parallel", "0"}, []string{"--parallel 0: want 1 or more"}},
 		{[]string{"sweep", "testdata/small.yaml", "--wall-timeout", "0s"}, []string{"--wall-timeout 0s: want a positive duration"}},
+		{[]string{"sweep", "testdata/small.yaml", "--engine", "jvm"}, []string{`--engine "jvm": want wasm (the default) or native`}},
 	} {
 		cmd := "consim " + strings.Join(tc.args, " ")
 		r := consim(tc.args...)
