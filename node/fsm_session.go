@@ -103,15 +103,16 @@ func (f *serverFSM) applySession(index uint64, data []byte) SessionResult {
 	return SessionResult{}
 }
 
-// sessionBindings checks that a new session's node and checks are in the catalog and no
-// check is critical, with Consul's messages (state/session.go).
+// sessionBindings checks that a new session's node and checks (node checks and service
+// checks alike, all checks of its node) are in the catalog and no check is critical,
+// with Consul's messages (state/session.go).
 func (f *serverFSM) sessionBindings(s session.Session) error {
 	node, _, _ := f.catalog.NodeServices(s.Node)
 	if node == nil {
 		return errors.New("Missing node registration")
 	}
 	checks, _ := f.catalog.Checks(func(c *catalog.Check) bool { return c.Node == s.Node })
-	for _, id := range s.NodeChecks {
+	for _, id := range s.CheckIDs() {
 		i := slices.IndexFunc(checks, func(c catalog.Check) bool { return c.CheckID == id })
 		if i < 0 {
 			return fmt.Errorf("Missing check '%s' registration", id)
@@ -160,11 +161,12 @@ func (f *serverFSM) sessionBroken(s session.Session) string {
 	if node == nil {
 		return ReasonNode
 	}
-	if len(s.NodeChecks) == 0 {
+	ids := s.CheckIDs()
+	if len(ids) == 0 {
 		return ""
 	}
 	checks, _ := f.catalog.Checks(func(c *catalog.Check) bool { return c.Node == s.Node })
-	for _, id := range s.NodeChecks {
+	for _, id := range ids {
 		i := slices.IndexFunc(checks, func(c catalog.Check) bool { return c.CheckID == id })
 		if i < 0 {
 			return "check " + id + " deregistered"

@@ -46,15 +46,18 @@ func (a *Agent) sessionCreate(svc kvService) apiHandler {
 }
 
 // sessionBody is what a create may carry. Checks is the name before Consul 1.7 and is
-// merged into NodeChecks; naming either replaces the default serfHealth.
+// merged into NodeChecks; naming either replaces the default serfHealth. ServiceChecks
+// ([{"ID": "service:web", "Namespace": ""}]) binds service checks of the node as well,
+// and leaves the default node check in place.
 type sessionBody struct {
-	Name       string
-	Node       string
-	LockDelay  json.RawMessage
-	Behavior   string
-	TTL        string
-	Checks     []string
-	NodeChecks []string
+	Name          string
+	Node          string
+	LockDelay     json.RawMessage
+	Behavior      string
+	TTL           string
+	Checks        []string
+	NodeChecks    []string
+	ServiceChecks []session.ServiceCheck
 }
 
 func decodeSessionBody(b []byte, s *session.Session) error {
@@ -85,6 +88,9 @@ func decodeSessionBody(b []byte, s *session.Session) error {
 	s.TTL = in.TTL
 	if named("Checks") || named("NodeChecks") {
 		s.NodeChecks = append(append([]string(nil), in.Checks...), in.NodeChecks...)
+	}
+	if len(in.ServiceChecks) > 0 {
+		s.ServiceChecks = in.ServiceChecks
 	}
 	if len(in.LockDelay) > 0 {
 		d, err := parseLockDelay(in.LockDelay)

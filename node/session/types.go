@@ -35,9 +35,27 @@ type Session struct {
 	Behavior      string
 	TTL           string
 	NodeChecks    []string
-	ServiceChecks []string
+	ServiceChecks []ServiceCheck
 	CreateIndex   uint64
 	ModifyIndex   uint64
+}
+
+// ServiceCheck is a service check a session is bound to, as Consul's structs.ServiceCheck
+// (Namespace is Consul Enterprise's; kept so the JSON is Consul's, always "" here).
+type ServiceCheck struct {
+	ID        string
+	Namespace string
+}
+
+// CheckIDs returns the IDs of every check the session is bound to, node checks then
+// service checks: Consul treats them alike, each a check of the session's node that
+// must exist and not be critical (structs.Session.CheckIDs).
+func (s *Session) CheckIDs() []string {
+	ids := slices.Clone(s.NodeChecks)
+	for _, c := range s.ServiceChecks {
+		ids = append(ids, c.ID)
+	}
+	return ids
 }
 
 // clone returns a deep copy.
