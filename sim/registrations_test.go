@@ -57,7 +57,7 @@ func TestJoinMonitoring(t *testing.T) {
 	if js := joins["client-5"]; len(js) != 2 || !js[1].Missing || r.Missing != 1 {
 		t.Errorf("client-5's joins: %+v (missing %d), want the second one missing and no other", js, r.Missing)
 	}
-	// client-4 crashed at 20 s (member-failed: kept) and rejoins at 36 s: still in the
+	// client-4 crashed at 20 s (member-failed: kept) and rejoins at 39 s: still in the
 	// catalog, but no lookup finds it before client-1 is healthy again after the cut.
 	if js := joins["client-4"]; len(js) != 2 || !js[1].Already || js[1].DNSMS == nil || js[1].AtS+*js[1].DNSMS/1000 < 45 {
 		t.Errorf("client-4's joins: %+v, want the second one already registered and found only after 45 s", js)
@@ -66,14 +66,14 @@ func TestJoinMonitoring(t *testing.T) {
 	// it registered is on its node: lookups find none of them.
 	empty := 0
 	for _, ev := range res.Events {
-		if ev.Type == event.Lookup && ev.T.D().Seconds() > 37 && ev.T.D().Seconds() < 44 && ev.Status == event.StatusOK {
+		if ev.Type == event.Lookup && ev.T.D().Seconds() > 39 && ev.T.D().Seconds() < 44 && ev.Status == event.StatusOK {
 			if len(ev.Instances) != 0 {
 				t.Errorf("lookup while client-1 was failed found %v", ev.Instances)
 			}
 			empty++
 		}
 	}
-	if empty < 50 {
-		t.Errorf("%d answered lookups from 37 s to 44 s, want many", empty)
+	if empty < 30 {
+		t.Errorf("%d answered lookups from 39 s to 44 s, want many", empty)
 	}
 }
