@@ -135,17 +135,6 @@ func TestGracefulLeave(t *testing.T) {
 			switch {
 			case m == "server-3" && obs == "client-3":
 				want = []string{"alive"} // it had left already, and came back after
-				// Open finding (not fixed): client-3's second life, rejoined at 85 s,
-				// marks one member failed about 11.6 s later ("suspect timeout
-				// reached (0 peer confirmations)") with no fault active: on this build
-				// at seed 1 it is server-3 (which it never saw join in that life), at
-				// seed 2 server-1, at seed 3 client-1; main before this build showed it
-				// at seed 2 (client-4). It is a separate defect of the rejoin, not of
-				// the leave this test is about: told apart here, named, not hidden.
-				if slices.Equal(s, []string{"alive", "failed"}) {
-					t.Logf("open finding: client-3's second life marked server-3 failed: %v", s)
-					want = s
-				}
 			case m == "client-3" && (obs == "server-1" || obs == "server-2" || obs == "client-1" || obs == "client-2" || obs == "client-4"):
 				want = append(want, "alive") // it came back at 85s
 			case m == "client-3" && obs == "client-3":

@@ -89,11 +89,33 @@ func (d *delegate) LocalState(join bool) []byte { return d.s.localState() }
 
 func (d *delegate) MergeRemoteState(buf []byte, join bool) { d.s.mergeRemoteState(buf, join) }
 
-// eventDelegate passes memberlist's membership notifications on.
+// eventDelegate passes memberlist's membership notifications on, until Shutdown.
+//
+// memberlist v0.7.0 finishes after its Shutdown what was under way: a probe in flight
+// times out into suspectNode, and a suspicion timer is never stopped (Shutdown,
+// memberlist.go, closes the transport and the schedule only; suspectNode's timer, in
+// state.go, calls deadNode, which calls NotifyLeave). So up to SuspicionMaxTimeoutMult
+// suspicion timeouts after a node went down (24 s on LAN), its dead memberlist could
+// declare a member failed. A shut-down node reports nothing: its process would be gone,
+// and in the simulated world its name may by then be its next life's (a rejoin).
 type eventDelegate struct{ s *Serf }
 
 var _ memberlist.EventDelegate = (*eventDelegate)(nil)
 
-func (e *eventDelegate) NotifyJoin(n *memberlist.Node)   { e.s.handleNodeJoin(n) }
-func (e *eventDelegate) NotifyLeave(n *memberlist.Node)  { e.s.handleNodeLeave(n) }
-func (e *eventDelegate) NotifyUpdate(n *memberlist.Node) { e.s.handleNodeUpdate(n) }
+func (e *eventDelegate) NotifyJoin(n *memberlist.Node) {
+	if e.s.State() != StateShutdown {
+		e.s.handleNodeJoin(n)
+	}
+}
+
+func (e *eventDelegate) NotifyLeave(n *memberlist.Node) {
+	if e.s.State() != StateShutdown {
+		e.s.handleNodeLeave(n)
+	}
+}
+
+func (e *eventDelegate) NotifyUpdate(n *memberlist.Node) {
+	if e.s.State() != StateShutdown {
+		e.s.handleNodeUpdate(n)
+	}
+}
