@@ -63,6 +63,11 @@ func (w *World) crash(n *simNode, done func()) int {
 // leave intent and memberlist's leave have gone out and the agent is shut down. The agent
 // keeps running (and counts as running) until then. stopped (if not nil) runs once n is
 // down.
+//
+// Once its agent is shut down, the life falls silent as a crashed one does: what the
+// libraries left running after Shutdown (memberlist finishes an in-flight probe and keeps
+// its suspicion timers) is no process's any more, and reaching the stream under n's name
+// it read as the next life's (graceful-leave: the rejoined client-3 "failed" server-1).
 func (w *World) leave(n *simNode, stopped func()) {
 	if n.agent == nil {
 		w.emit.emit(event.Event{Type: event.Leave, Node: n.name, Reason: "not running"})
@@ -76,6 +81,7 @@ func (w *World) leave(n *simNode, stopped func()) {
 		stuck := time.AfterFunc(shutdownLimit, func() { w.stuckShutdown(n) })
 		agent.Shutdown()
 		stuck.Stop()
+		n.voice.silent.Store(true) // still this life's: a restart waits for the stop
 		return func() {
 			if n.agent == agent { // not crashed meanwhile
 				n.agent, n.left = nil, true
