@@ -88,20 +88,8 @@ func drawWorkload(t *rapid.T, sc *scenarios.Scenario) *scenarios.Workload {
 		Timeout: scenarios.Duration(time.Duration(rapid.IntRange(1, 5).Draw(t, "timeout_s")) * time.Second),
 		Start:   scenarios.Duration(workloadStart),
 	}
-	// A non-empty set of read modes, as a bit mask: 1 is default alone.
-	mask := rapid.IntRange(1, 7).Draw(t, "read_modes")
-	for i, m := range scenarios.ReadModes {
-		if mask&(1<<i) != 0 {
-			w.ReadModes = append(w.ReadModes, m)
-		}
-	}
-	vias := []string{scenarios.ViaServers, scenarios.ViaLeader, scenarios.ViaFollowers}
-	if sc.Cluster.Clients > 0 {
-		vias = append(vias, scenarios.ViaClients)
-	}
-	if sc.Cluster.Servers < 2 {
-		vias = vias[:2] // no followers
-	}
+	w.ReadModes = drawReadModes(t, "read_modes")
+	vias := viasOf(sc)
 	n := rapid.IntRange(1, min(3, clients)).Draw(t, "vias")
 	for i := range n {
 		w.Via = append(w.Via, rapid.SampledFrom(vias).Draw(t, fmt.Sprintf("via_%d", i)))
@@ -193,4 +181,29 @@ func describe(sc *scenarios.Scenario) string {
 	}
 	return fmt.Sprintf("Generated: %d servers, %d clients, %d fault(s), %d user event(s)%s%s, %s.",
 		sc.Cluster.Servers, sc.Cluster.Clients, len(sc.Faults), len(sc.Actions), locks, describeServices(sc), sc.Duration)
+}
+
+// drawReadModes draws a non-empty set of read modes, as a bit mask: 1 is default alone.
+func drawReadModes(t *rapid.T, label string) []string {
+	var modes []string
+	mask := rapid.IntRange(1, 7).Draw(t, label)
+	for i, m := range scenarios.ReadModes {
+		if mask&(1<<i) != 0 {
+			modes = append(modes, m)
+		}
+	}
+	return modes
+}
+
+// viasOf is where a client may send its requests in sc: to any server, the leader, a
+// follower (with two servers or more), a client agent (with one or more).
+func viasOf(sc *scenarios.Scenario) []string {
+	vias := []string{scenarios.ViaServers, scenarios.ViaLeader, scenarios.ViaFollowers}
+	if sc.Cluster.Clients > 0 {
+		vias = append(vias, scenarios.ViaClients)
+	}
+	if sc.Cluster.Servers < 2 {
+		vias = vias[:2] // no followers
+	}
+	return vias
 }

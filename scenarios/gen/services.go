@@ -68,19 +68,8 @@ func drawServices(t *rapid.T, sc *scenarios.Scenario) {
 		Interfaces: rapid.SampledFrom(interfaces).Draw(t, "discovery_interfaces"),
 		Start:      scenarios.Duration(workloadStart),
 	}
-	mask := rapid.IntRange(1, 7).Draw(t, "discovery_read_modes")
-	for i, m := range scenarios.ReadModes {
-		if mask&(1<<i) != 0 {
-			d.ReadModes = append(d.ReadModes, m)
-		}
-	}
-	vias := []string{scenarios.ViaServers, scenarios.ViaLeader, scenarios.ViaFollowers}
-	if sc.Cluster.Clients > 0 {
-		vias = append(vias, scenarios.ViaClients)
-	}
-	if sc.Cluster.Servers < 2 {
-		vias = vias[:2] // no followers
-	}
+	d.ReadModes = drawReadModes(t, "discovery_read_modes")
+	vias := viasOf(sc)
 	d.Via = []string{rapid.SampledFrom(vias).Draw(t, "discovery_via")}
 	sc.Discovery = d
 }
