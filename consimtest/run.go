@@ -31,9 +31,8 @@ type Options struct {
 	// once share the machine's cores, and each takes longer.
 	WallTimeout time.Duration
 	// Engine runs the world compiled to wasm (sim.EngineWasm, also when empty: the
-	// reference) or natively (sim.EngineNative: faster; its stream replays on the machine
-	// that built the native world, see docs/native-engine.md). A stream replays on the
-	// engine that made it.
+	// reference) or natively (sim.EngineNative: faster, not yet proven deterministic, see
+	// docs/native-engine.md). A stream replays on the engine that made it.
 	Engine string
 }
 
