@@ -5,7 +5,6 @@ import (
 
 	"github.com/consim/consim/checker"
 	"github.com/consim/consim/event"
-	"github.com/consim/consim/reports"
 	"github.com/consim/consim/sim/runspec"
 )
 
@@ -112,14 +111,7 @@ func TestServiceFailover(t *testing.T) {
 	if testing.Short() {
 		t.Skip("two 60 s runs with 40 lookups a second")
 	}
-	sc := builtin(t, "service-failover")
-	res := runTwice(t, runspec.Spec{Scenario: sc, Seed: 1})
-	s := reports.Judge(&sc, checker.NewRun(res.Events), res.Stream, 0)
-	for _, x := range s.Expectations {
-		if !x.OK {
-			t.Errorf("expectation %s failed: %s", x.Name, x.Detail)
-		}
-	}
+	_, s := judgedTwice(t, "service-failover")
 	d := s.Discovery
 	if d == nil {
 		t.Fatal("no discovery report")

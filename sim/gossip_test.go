@@ -55,6 +55,21 @@ func runTwice(t *testing.T, spec runspec.Spec) *sim.Result {
 	return res[0]
 }
 
+// judgedTwice runs built-in name at seed 1 twice (runTwice) and judges the run, failing
+// on each of the scenario's expectations that does not hold.
+func judgedTwice(t *testing.T, name string) (*sim.Result, reports.Summary) {
+	t.Helper()
+	sc := builtin(t, name)
+	res := runTwice(t, runspec.Spec{Scenario: sc, Seed: 1})
+	s := reports.Judge(&sc, checker.NewRun(res.Events), res.Stream, 0)
+	for _, x := range s.Expectations {
+		if !x.OK {
+			t.Errorf("expectation %s failed: %s", x.Name, x.Detail)
+		}
+	}
+	return res, s
+}
+
 // gossip-100, as `consim run gossip-100 --seed 1` runs it: every user event reaches every
 // live member exactly once, in Lamport order per origin, within a second; the failed
 // client is failed everywhere; the query is answered by the three servers; and the run

@@ -5,8 +5,6 @@ import (
 
 	"github.com/consim/consim/checker"
 	"github.com/consim/consim/event"
-	"github.com/consim/consim/reports"
-	"github.com/consim/consim/sim/runspec"
 )
 
 // join-monitoring, as `consim run join-monitoring --seed 1` runs it, twice with the same
@@ -18,14 +16,7 @@ func TestJoinMonitoring(t *testing.T) {
 	if testing.Short() {
 		t.Skip("two 60 s runs with 20 lookups a second")
 	}
-	sc := builtin(t, "join-monitoring")
-	res := runTwice(t, runspec.Spec{Scenario: sc, Seed: 1})
-	s := reports.Judge(&sc, checker.NewRun(res.Events), res.Stream, 0)
-	for _, x := range s.Expectations {
-		if !x.OK {
-			t.Errorf("expectation %s failed: %s", x.Name, x.Detail)
-		}
-	}
+	res, s := judgedTwice(t, "join-monitoring")
 	r := s.Registrations
 	if r == nil {
 		t.Fatal("no registrations report")
