@@ -10,6 +10,7 @@ import (
 
 	"github.com/consim/consim/checker"
 	"github.com/consim/consim/event"
+	"github.com/consim/consim/internal/testutil"
 	"github.com/consim/consim/reports"
 	"github.com/consim/consim/scenarios"
 )
@@ -57,7 +58,7 @@ func TestExecuteAgreesWithSummaries(t *testing.T) {
 	page1, _ := one.HTML()
 	page2, _ := two.HTML()
 	if !bytes.Equal(one.JSON(), two.JSON()) || !bytes.Equal(one.Markdown(), two.Markdown()) || !bytes.Equal(page1, page2) {
-		t.Errorf("one run at a time and two at once gave different reports:\n%s", firstDiff(string(one.JSON()), string(two.JSON())))
+		t.Errorf("one run at a time and two at once gave different reports:\n%s", testutil.FirstDiff(string(one.JSON()), string(two.JSON())))
 	}
 	checked := 0
 	for _, run := range one.Runs {

@@ -13,6 +13,7 @@ import (
 
 	"github.com/consim/consim/checker"
 	"github.com/consim/consim/event"
+	"github.com/consim/consim/internal/testutil"
 	"github.com/consim/consim/reports"
 	"github.com/consim/consim/scenarios"
 )
@@ -34,25 +35,8 @@ func golden(t *testing.T, name string, got []byte) {
 		t.Fatalf("%v (go test ./bench -update writes it)", err)
 	}
 	if !bytes.Equal(got, want) {
-		t.Errorf("%s differs from the output (go test ./bench -run %s -update rewrites it; review the diff):\n%s", path, t.Name(), firstDiff(string(want), string(got)))
+		t.Errorf("%s differs from the output (go test ./bench -run %s -update rewrites it; review the diff):\n%s", path, t.Name(), testutil.FirstDiff(string(want), string(got)))
 	}
-}
-
-func firstDiff(want, got string) string {
-	w, g := strings.Split(want, "\n"), strings.Split(got, "\n")
-	for i := range max(len(w), len(g)) {
-		var a, b string
-		if i < len(w) {
-			a = w[i]
-		}
-		if i < len(g) {
-			b = g[i]
-		}
-		if a != b {
-			return fmt.Sprintf("line %d:\n- %s\n+ %s", i+1, a, b)
-		}
-	}
-	return "(equal)"
 }
 
 // smallMatrix is two conditions, two rates and two seeds over the built-in bench: eight

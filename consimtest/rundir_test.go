@@ -8,20 +8,8 @@ import (
 	"testing"
 
 	"github.com/consim/consim/consimtest"
+	"github.com/consim/consim/internal/testutil"
 )
-
-func ls(t *testing.T, dir string) []string {
-	t.Helper()
-	entries, err := os.ReadDir(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var names []string
-	for _, e := range entries {
-		names = append(names, e.Name())
-	}
-	return names
-}
 
 // A run may write into a new directory, an empty one, or an earlier run's; not into one
 // with anything else in it.
@@ -61,7 +49,7 @@ func TestWriteRunDir(t *testing.T) {
 	if err := consimtest.WriteRunDir(dir, map[string][]byte{"events.jsonl": []byte("e"), "scenario.yaml": []byte("new")}); err != nil {
 		t.Fatal(err)
 	}
-	if got, want := ls(t, dir), []string{"events.jsonl", "notes.txt", "scenario.yaml"}; !slices.Equal(got, want) {
+	if got, want := testutil.Ls(t, dir), []string{"events.jsonl", "notes.txt", "scenario.yaml"}; !slices.Equal(got, want) {
 		t.Errorf("the directory holds %v, want %v", got, want)
 	}
 	b, _ := os.ReadFile(filepath.Join(dir, "scenario.yaml"))

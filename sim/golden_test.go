@@ -2,12 +2,12 @@ package sim_test
 
 import (
 	"flag"
-	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/consim/consim/internal/testutil"
 	"github.com/consim/consim/sim"
 	"github.com/consim/consim/sim/runspec"
 )
@@ -45,26 +45,8 @@ func TestGoldenStreams(t *testing.T) {
 				t.Fatalf("%v (run go test ./sim -run TestGoldenStreams -update)", err)
 			}
 			if got := b.String(); got != string(want) {
-				t.Errorf("%s differs from the run; first difference:\n%s\n(go test ./sim -run TestGoldenStreams -update rewrites it: review the diff)", golden, firstDiff(string(want), got))
+				t.Errorf("%s differs from the run; first difference:\n%s\n(go test ./sim -run TestGoldenStreams -update rewrites it: review the diff)", golden, testutil.FirstDiff(string(want), got))
 			}
 		})
 	}
-}
-
-// firstDiff shows the first line where want and got differ, with its line number.
-func firstDiff(want, got string) string {
-	w, g := strings.Split(want, "\n"), strings.Split(got, "\n")
-	for i := range max(len(w), len(g)) {
-		var a, b string
-		if i < len(w) {
-			a = w[i]
-		}
-		if i < len(g) {
-			b = g[i]
-		}
-		if a != b {
-			return fmt.Sprintf("line %d:\n- %s\n+ %s", i+1, a, b)
-		}
-	}
-	return "(none)"
 }

@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/consim/consim/internal/testutil"
 )
 
 // copyFiles copies the named files of src into a new directory and returns it.
@@ -49,7 +51,7 @@ func TestReportRedrawsFromTheStream(t *testing.T) {
 		t.Errorf("consim report drew a page that is not %s/report.golden.html", src)
 	}
 	wantFiles := []string{"events.jsonl", "linearizability-consistent.html", "linearizability-default.html", "linearizability-stale.html", "report.html", "scenario.yaml"}
-	if names := ls(t, dir); strings.Join(names, " ") != strings.Join(wantFiles, " ") {
+	if names := testutil.Ls(t, dir); strings.Join(names, " ") != strings.Join(wantFiles, " ") {
 		t.Errorf("the directory holds %v, want %v", names, wantFiles)
 	}
 	for _, name := range wantFiles[1:5] {
@@ -112,17 +114,4 @@ func TestReportBadInput(t *testing.T) {
 			t.Errorf("consim report wrote report.html into %s, which is not a run directory", dir)
 		}
 	}
-}
-
-func ls(t *testing.T, dir string) []string {
-	t.Helper()
-	entries, err := os.ReadDir(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var names []string
-	for _, e := range entries {
-		names = append(names, e.Name())
-	}
-	return names
 }
