@@ -150,10 +150,13 @@ var stressLine = regexp.MustCompile(`stress: hash ([0-9a-f]{64}) lines (\d+) gcs
 // stress runs the native world's stress test (nativeworld's TestStress) once, with the
 // runtime fixes named in off switched off, and returns its hash and how many collections
 // ran.
-func stress(t *testing.T, off string) (hash string, gcs int) {
+func stress(t *testing.T, off string, outside bool) (hash string, gcs int) {
 	t.Helper()
 	cmd := exec.Command(sharedNative(t).Guest().Path, "-test.run=^TestStress$")
 	cmd.Env = []string{"CONSIM_NATIVE_STRESS=1", "GOMAXPROCS=1", "GOGC=off", "TZ=UTC", "CONSIM_NATIVE_OFF=" + off}
+	if outside {
+		cmd.Env = append(cmd.Env, "CONSIM_NATIVE_STRESS_OUTSIDE=1")
+	}
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	out, err := cmd.Output()
@@ -169,35 +172,40 @@ func stress(t *testing.T, off string) (hash string, gcs int) {
 }
 
 // Many goroutines, selects, maps, same-instant timers, a contended mutex, a pool, long
-// system calls and enough allocation for several collections replay identically natively;
-// with the runtime's own random state, or with sysmon taking the P of a goroutine in a
-// system call (either fix switched off), they do not, which shows the test sees each
+// system calls and enough allocation for several collections replay identically natively,
+// also while a goroutine outside the bubble draws random numbers at moments of wall time;
+// with the bubble's own random state, or with a goroutine of the bubble keeping its P
+// through a system call, switched off, they do not, which shows the test sees each
 // divergence when there is one.
 func TestNativeStress(t *testing.T) {
-	// Since the runtime starts no thread of its own before the world (edits 14, 15) the
-	// rand control diverges less often: a second stream in 4 of 20 runs (the syscall
-	// control: 20 of 20). 10 runs then all agreed about one time in 8, a false failure;
-	// 40 runs all agree about once in 6,000.
+	// The rand control needs something outside the bubble to draw from the per-thread
+	// state at moments of wall time: since sysmon preempts nothing and the memory profiler
+	// samples nothing (edits 1 and 18), little else does (without the outside goroutine,
+	// 2 hashes in 6 runs, and once 40 runs that all agreed). With it, 6 hashes in 6 runs,
+	// as for the syscall control; 40 runs is the margin.
 	const maxControlRuns = 40
-	want, gcs := stress(t, "")
+	want, gcs := stress(t, "", false)
 	if gcs < 2 {
 		t.Errorf("the stress test ran %d collections, want several: it no longer tests collecting at idle moments", gcs)
 	}
 	for i := range 3 {
-		if got, _ := stress(t, ""); got != want {
-			t.Fatalf("stress run %d gave hash %.12s, run 0 %.12s", i+1, got, want)
+		if got, _ := stress(t, "", true); got != want {
+			t.Fatalf("stress run %d, with a goroutine outside the bubble drawing random numbers, gave hash %.12s; run 0, without, %.12s", i+1, got, want)
 		}
 	}
-	for _, c := range []struct{ off, fix string }{
-		{"rand", "the bubble's random state"},
-		{"syscall", "a goroutine of the bubble keeping its P through a system call"},
+	for _, c := range []struct {
+		off, fix string
+		outside  bool
+	}{
+		{"rand", "the bubble's random state", true},
+		{"syscall", "a goroutine of the bubble keeping its P through a system call", false},
 	} {
 		// Whether a run diverges is up to the host's threads, so a control may need a
 		// few runs to show a second stream: up to maxControlRuns, stopping at the first
 		// that differs.
 		seen := map[string]bool{}
 		for range maxControlRuns {
-			h, _ := stress(t, c.off)
+			h, _ := stress(t, c.off, c.outside)
 			if seen[h] = true; len(seen) > 1 {
 				break
 			}

@@ -43,7 +43,8 @@ var Edits = []Edit{
 		Old: "\t\t} else if pd.schedwhen+forcePreemptNS <= now {\n\t\t\tpreemptone(pp)\n",
 		New: "\t\t} else if pd.schedwhen+forcePreemptNS <= now {\n\t\t\tconsimPreemptone(pp) // consim: was preemptone(pp)\n",
 		Why: "sysmon preempts a goroutine that has run 10 ms of wall time and puts it at the back of the run queue: " +
-			"where that happens depends on the machine's load. consimPreemptone spares a goroutine of a bubble"},
+			"where that happens depends on the machine's load. consimPreemptone preempts no goroutine, in the bubble " +
+			"or outside it (a collection's mark worker, preempted, shrank its stack then)"},
 	{File: "proc.go",
 		Old: "\tif randomizeScheduler && next && randn(2) == 0 {\n",
 		New: "\tif next && consimOutside(gp) { // consim: a goroutine outside the bubble does not take runnext\n\t\tnext = false\n\t}\n" +
@@ -127,6 +128,36 @@ var Edits = []Edit{
 		Old: "\tneedUnlock = false\n\tunlockOSThread()\n",
 		New: "\tneedUnlock = false\n\tlockOSThread() // consim: balances the unlockOSThread after the m0 check\n\tunlockOSThread()\n",
 		Why: "balances the edit above: runtime.main unlocks the main goroutine once initialisation is done"},
+	{File: "iface.go",
+		Old: "\tif cheaprand()&1023 != 0 {\n\t\t// Only bother updating the cache ~1 in 1000 times.\n\t\treturn tab\n\t}\n" +
+			"\t// Load the current cache.\n\toldC := (*abi.TypeAssertCache)(atomic.Loadp(unsafe.Pointer(&s.Cache)))\n\n" +
+			"\tif cheaprand()&uint32(oldC.Mask) != 0 {\n",
+		New: "\tif bubbleCheaprand()&1023 != 0 { // consim: was cheaprand()\n\t\t// Only bother updating the cache ~1 in 1000 times.\n\t\treturn tab\n\t}\n" +
+			"\t// Load the current cache.\n\toldC := (*abi.TypeAssertCache)(atomic.Loadp(unsafe.Pointer(&s.Cache)))\n\n" +
+			"\tif bubbleCheaprand()&uint32(oldC.Mask) != 0 { // consim: was cheaprand()\n",
+		Why: "a type assertion to an interface that misses its call site's cache updates the cache about once in 1000 " +
+			"misses, drawn from the per-M cheaprand, and a new cache is allocated on the heap. The main thread's " +
+			"cheaprand is also drawn by the runtime's own locks when sysmon contends for one (unlock2Wake, " +
+			"mLockProfile.start), at moments of wall time: the draw, so the allocation, so every address after it " +
+			"and the order of maps keyed by pointers, differed between runs"},
+	{File: "iface.go",
+		Old: "\tif cheaprand()&1023 != 0 {\n\t\t// Only bother updating the cache ~1 in 1000 times.\n\t\t// This ensures we don't waste memory on switches, or\n" +
+			"\t\t// switch arguments, that only happen a few times.\n\t\treturn case_, tab\n\t}\n" +
+			"\t// Load the current cache.\n\toldC := (*abi.InterfaceSwitchCache)(atomic.Loadp(unsafe.Pointer(&s.Cache)))\n\n" +
+			"\tif cheaprand()&uint32(oldC.Mask) != 0 {\n",
+		New: "\tif bubbleCheaprand()&1023 != 0 { // consim: was cheaprand()\n\t\t// Only bother updating the cache ~1 in 1000 times.\n\t\t// This ensures we don't waste memory on switches, or\n" +
+			"\t\t// switch arguments, that only happen a few times.\n\t\treturn case_, tab\n\t}\n" +
+			"\t// Load the current cache.\n\toldC := (*abi.InterfaceSwitchCache)(atomic.Loadp(unsafe.Pointer(&s.Cache)))\n\n" +
+			"\tif bubbleCheaprand()&uint32(oldC.Mask) != 0 { // consim: was cheaprand()\n",
+		Why: "the same for a type switch with interface cases: its cache is updated, and allocated anew, on a draw " +
+			"from the per-M cheaprand"},
+	{File: "mprof.go",
+		Old: "var MemProfileRate int = 512 * 1024\n",
+		New: "var MemProfileRate int = 0 // consim: was 512 * 1024\n",
+		Why: "the memory profiler samples an allocation about every 512 KiB, at points drawn from the per-M cheaprand; " +
+			"a sampled allocation records its call stack on the allocating goroutine's stack, which can make that " +
+			"stack grow: a stack taken from, and later one given back to, the P's stack cache, and a stack span " +
+			"returned to the heap at another moment, and the pages the world gets next differ. No sampling at all"},
 }
 
 // CheckVersion refuses any Go release but GoVersion, saying what to do.

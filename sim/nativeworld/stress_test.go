@@ -30,6 +30,26 @@ func TestStress(t *testing.T) {
 	debug.SetGCPercent(-1)
 	var log stressLog
 	log.h = sha256.New()
+	// A goroutine outside the bubble that draws from the runtime's random state at moments
+	// of wall time (CONSIM_NATIVE_STRESS_OUTSIDE=1): the runtime's own locks draw from the
+	// main thread's state like that. The bubble's draws come from a state of its own, so
+	// its hash must not change; with that fix switched off (CONSIM_NATIVE_OFF=rand) they
+	// come from the same per-thread state, and it does.
+	stop := make(chan struct{})
+	if os.Getenv("CONSIM_NATIVE_STRESS_OUTSIDE") == "1" {
+		go func() {
+			for {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				time.Sleep(20 * time.Microsecond) // wall time: outside the bubble
+				_ = rand.Uint64()
+			}
+		}()
+	}
+	defer close(stop)
 	synctest.Test(t, func(t *testing.T) {
 		var mu sync.Mutex
 		pool := sync.Pool{New: func() any { return new([64]byte) }}
