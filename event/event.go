@@ -95,7 +95,7 @@ type Event struct {
 	Value    string  `json:"value,omitempty"`     // op_call: written (put, cas); op_return: read (get)
 	CASIndex *uint64 `json:"cas_index,omitempty"` // cas: the ModifyIndex required (0: create-only)
 	Mode     string  `json:"mode,omitempty"`      // get: default, consistent, stale
-	Via      string  `json:"via,omitempty"`       // the agent the request went to
+	Via      string  `json:"via,omitempty"`       // the agent the request went to; user_event: push-pull (ViaPushPull) or gossip (empty)
 	ViaRole  string  `json:"via_role,omitempty"`  // its role then: leader, follower, candidate, client, down
 	// Set on op_return when the agent answered.
 	Code          int    `json:"code,omitempty"`            // HTTP status code

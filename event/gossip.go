@@ -39,6 +39,11 @@ type Filter struct {
 	Tags  map[string]string `json:"tags,omitempty"`
 }
 
+// ViaPushPull is a user_event's Via when the event came in a push-pull (a join's, or
+// anti-entropy's) rather than by gossip: a late joiner's gossip may race its join's
+// push-pull, but what the push-pull itself hands it is judged as a replay.
+const ViaPushPull = "push-pull"
+
 // Reasons a node went down, as carried by node_down.
 const (
 	ReasonCrash = "crash"

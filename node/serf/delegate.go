@@ -41,7 +41,7 @@ func (d *delegate) NotifyMsg(buf []byte) {
 			s.queue(s.intentQ, slices.Clone(buf), nil)
 		}
 	case *userEventMsg:
-		if s.handleUserEvent(v) {
+		if s.handleUserEvent(v, false) {
 			s.queue(s.eventQ, slices.Clone(buf), nil)
 		}
 	case *queryMsg:

@@ -298,6 +298,13 @@ func TestLateJoinerReplay(t *testing.T) {
 		}
 		both[eventKey{"node-1", "new", lt}] = true
 		checkExactlyOnceInOrder(t, c, []string{"replayer"}, both, true)
+		// The old events' gossip ended long before: only a push-pull could hand them over,
+		// and the record says so (the checker judges such a delivery as a replay).
+		for _, r := range c.rec.find(func(r Record) bool { return r.Kind == RecordEventDelivered && r.Self == "replayer" }) {
+			if old[eventKey{r.Event.Origin, r.Event.Name, r.Event.LTime}] && !r.PushPull {
+				t.Errorf("replayer delivered %s without PushPull set", r.Event.Name)
+			}
+		}
 		c.shutdown()
 	})
 }

@@ -22,7 +22,8 @@ const (
 	// RecordEventDelivered: Event was delivered here, once. Gap is set if it waited
 	// OrderTimeout for an earlier event of its origin that had not arrived, Late if a
 	// later event of its origin was delivered before it: the only two ways a node
-	// delivers one origin's events out of Lamport order.
+	// delivers one origin's events out of Lamport order. PushPull is set if it came in a
+	// push-pull (a join's, or anti-entropy's) rather than by gossip.
 	RecordEventDelivered RecordKind = "user-event"
 	// RecordQueryFired: this node started Query (Err set if it was refused).
 	RecordQueryFired RecordKind = "query-fired"
@@ -58,9 +59,10 @@ type Record struct {
 	Member   Member
 	Previous MemberStatus
 
-	Event *UserEvent
-	Gap   bool
-	Late  bool
+	Event    *UserEvent
+	Gap      bool
+	Late     bool
+	PushPull bool
 
 	Query     *QueryInfo
 	From      string

@@ -73,6 +73,6 @@ func (s *Serf) mergeRemoteState(buf []byte, join bool) {
 		s.queryMu.Unlock()
 	}
 	for i := range pp.Events {
-		s.handleUserEvent(&pp.Events[i])
+		s.handleUserEvent(&pp.Events[i], true)
 	}
 }

@@ -35,6 +35,8 @@ type eventSlot struct {
 type eventEntry struct {
 	msg       userEventMsg
 	delivered bool
+	// pushPull: it came in a push-pull (a join's or anti-entropy's), not by gossip.
+	pushPull bool
 }
 
 func (s *Serf) initEvents() {
@@ -68,7 +70,7 @@ func (s *Serf) UserEvent(name string, payload []byte, opts EventOptions) (Lampor
 		return 0, err
 	}
 	raw := msg.encode()
-	if s.handleUserEvent(msg) {
+	if s.handleUserEvent(msg, false) {
 		s.queue(s.eventQ, raw, nil)
 	}
 	return msg.LTime, nil
@@ -117,9 +119,9 @@ func checkName(name string) error {
 	return nil
 }
 
-// handleUserEvent takes in a user event (fired here, gossiped or from a push-pull) and
-// reports whether it was new, and so worth gossiping on.
-func (s *Serf) handleUserEvent(msg *userEventMsg) bool {
+// handleUserEvent takes in a user event (fired here, gossiped or, pushPull, from a
+// push-pull) and reports whether it was new, and so worth gossiping on.
+func (s *Serf) handleUserEvent(msg *userEventMsg, pushPull bool) bool {
 	s.eventClock.Witness(msg.LTime)
 	s.eventMu.Lock()
 	defer s.eventMu.Unlock()
@@ -146,7 +148,7 @@ func (s *Serf) handleUserEvent(msg *userEventMsg) bool {
 			}
 		}
 	}
-	e := &eventEntry{msg: *msg}
+	e := &eventEntry{msg: *msg, pushPull: pushPull}
 	slot.events = append(slot.events, e)
 	s.offerLocked(e)
 	return true
@@ -181,7 +183,7 @@ func (s *Serf) deliverLocked(e *eventEntry, gap bool) {
 		return
 	}
 	ev := UserEvent{LTime: m.LTime, Origin: m.Origin, Name: m.Name, Payload: m.Payload, Coalesce: m.Coalesce, Filter: m.Filter}
-	s.obs.Observe(Record{Kind: RecordEventDelivered, Self: s.cfg.Name, Event: &ev, Gap: gap, Late: late, Size: len(m.Name) + len(m.Payload)})
+	s.obs.Observe(Record{Kind: RecordEventDelivered, Self: s.cfg.Name, Event: &ev, Gap: gap, Late: late, PushPull: e.pushPull, Size: len(m.Name) + len(m.Payload)})
 	s.disp.emit(ev)
 }
 

@@ -84,6 +84,9 @@ func (o gossipObserver) Observe(r serf.Record) {
 		ev.Type = event.UserEventFired
 		if r.Kind == serf.RecordEventDelivered {
 			ev.Type, ev.Origin, ev.Gap, ev.Late = event.UserEvent, r.Event.Origin, r.Gap, r.Late
+			if r.PushPull {
+				ev.Via = event.ViaPushPull
+			}
 		} else {
 			ev.Size, ev.Coalesce, ev.Filter = r.Size, r.Event.Coalesce, eventFilter(r.Event.Filter.Nodes, r.Event.Filter.Tags)
 		}
