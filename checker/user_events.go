@@ -117,6 +117,15 @@ func userEvents(run *Run) (UserEventStats, []float64) {
 	}
 	upAt, joinedVia := map[start]event.Time{}, map[start]string{}
 	joinedYet := map[start]bool{} // its join line is in the stream: the join's push-pull was merged
+	// A member writes node_up once its agent is set up, after memberlist already listens:
+	// a line from a member that is down, or was never up, belongs to the start under way.
+	isUp := map[string]bool{}
+	current := func(node string) int {
+		if isUp[node] {
+			return starts[node]
+		}
+		return starts[node] + 1
+	}
 	byIP := map[string]string{}
 	firstHad := map[owed.Key]map[string]event.Time{}
 	type lateDelivery struct {
@@ -128,8 +137,11 @@ func userEvents(run *Run) (UserEventStats, []float64) {
 	var late []lateDelivery
 	for _, ev := range events {
 		switch ev.Type {
+		case event.NodeDown:
+			isUp[ev.Node] = false
 		case event.NodeUp:
 			starts[ev.Node]++
+			isUp[ev.Node] = true
 			upAt[start{ev.Node, starts[ev.Node]}] = ev.T
 			byIP[ev.Addr] = ev.Node
 		case event.Join:
@@ -147,7 +159,8 @@ func userEvents(run *Run) (UserEventStats, []float64) {
 		case event.UserEvent:
 			st.Deliveries++
 			k := owed.Key{Origin: ev.Origin, Name: ev.Name, LTime: ev.LTime}
-			d := delivery{k, ev.Node, starts[ev.Node]}
+			at := start{ev.Node, current(ev.Node)}
+			d := delivery{k, ev.Node, at.n}
 			if delivered[d] {
 				st.Duplicates++
 				break
@@ -159,14 +172,13 @@ func userEvents(run *Run) (UserEventStats, []float64) {
 			if _, ok := firstHad[k][ev.Node]; !ok {
 				firstHad[k][ev.Node] = ev.T
 			}
-			s := stream{ev.Node, ev.Origin, starts[ev.Node]}
+			s := stream{ev.Node, ev.Origin, at.n}
 			if last, ok := lastLTime[s]; ok && ev.LTime < last {
 				st.OutOfOrder++
 			}
 			lastLTime[s] = max(lastLTime[s], ev.LTime)
 			f := ledger.Lookup(k)
 			if f == nil || !f.Eligible[ev.Node] {
-				at := start{ev.Node, starts[ev.Node]}
 				late = append(late, lateDelivery{k, at, !joinedYet[at] && ev.Via != event.ViaPushPull})
 				break
 			}
@@ -182,7 +194,7 @@ func userEvents(run *Run) (UserEventStats, []float64) {
 	// A member that came up after the event fired gets it legitimately by gossip before
 	// its join is answered (Serf sets the minimum event time it accepts only when it
 	// merges the join's push-pull: a restarted member that peers still gossip to takes an
-	// event a few milliseconds after it starts), or at any time when the member it joined
+	// event a few milliseconds after it starts, sometimes before its node_up line), or at any time when the member it joined
 	// through did not have it yet when it came up (its join's push-pull could not carry
 	// the event's time); otherwise Serf must have ignored it, and a delivery is a leak, as
 	// is one to a member the event's filter does not select. A delivery by gossip that
