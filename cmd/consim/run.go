@@ -49,11 +49,11 @@ func newRunCmd(stdout, stderr io.Writer) *cobra.Command {
 The same scenario and seed give the same events.jsonl, byte for byte, on the same
 engine: --engine wasm (the default, the reference) runs the world compiled to
 WebAssembly; --engine native runs the same world as native code, on 11 to 17 times less CPU,
-with a patched copy of Go's runtime (docs/native-engine.md). The native engine is not
-yet proven deterministic: over every built-in and seeds 1 to 20, 10 runs each, one
-scenario gave a second stream at 4 of its 20 seeds, so a native stream may not replay,
-and it may differ on another machine. The two engines' streams differ for the same seed;
-the stream's first line names the engine.`,
+with a patched copy of Go's runtime (docs/native-engine.md). A native stream replays
+on the machine that built it (every built-in, seeds 1 to 20, 10 runs each: one stream
+for each scenario and seed), and it may differ on another machine, so wasm stays the
+reference. The two engines' streams differ for the same seed; the stream's first line
+names the engine.`,
 		Example: `  consim run baseline
   consim run baseline --seed 42 --out /tmp/run42
   consim run ./my-scenario.yaml --trace
@@ -70,7 +70,7 @@ the stream's first line names the engine.`,
 	fl.StringVar(&f.out, "out", "", "run directory (default: out/SCENARIO-seed-N)")
 	fl.BoolVar(&f.trace, "trace", false, "include raft, memberlist and node log lines in the stream")
 	fl.DurationVar(&f.wallTimeout, "wall-timeout", sim.DefaultWallTimeout, "stop a run that takes longer than this in wall time (harness failure, exit 3)")
-	fl.StringVar(&f.engine, "engine", sim.EngineWasm, "the engine that runs the world: wasm (the reference) or native (faster; not yet proven deterministic)")
+	fl.StringVar(&f.engine, "engine", sim.EngineWasm, "the engine that runs the world: wasm (the reference) or native (faster; replays on the machine that built it)")
 	cmd.RegisterFlagCompletionFunc("engine", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
 		return []string{sim.EngineWasm, sim.EngineNative}, cobra.ShellCompDirectiveNoFileComp
 	})

@@ -46,8 +46,8 @@ not pass is kept, as consim run writes it, under --out (default out/sweep-SCENAR
 those of passing seeds are removed unless --keep-all. Each kept seed's scenario.yaml
 replays it: consim run DIR/seed-N/scenario.yaml.
 
---engine native runs the worlds natively (about a tenth of the CPU; not yet proven
-deterministic, see consim run --help and docs/native-engine.md); the kept scenarios then
+--engine native runs the worlds natively (about a tenth of the CPU; a stream replays
+on the machine that built it, see docs/native-engine.md); the kept scenarios then
 replay with --engine native.
 
 Exit code: 3 if the harness could not complete a run, else 1 if an expectation failed for
@@ -67,7 +67,7 @@ some seed, else 4 if the checker could not decide one, else 0.`,
 	fl.BoolVar(&f.keepAll, "keep-all", false, "keep the run directory of every seed, not only of those that did not pass")
 	fl.StringVar(&f.junit, "junit", "", "also write JUnit XML to this file, for CI (one suite per seed, one test case per expectation)")
 	fl.DurationVar(&f.wallTimeout, "wall-timeout", sim.DefaultWallTimeout, "stop a run that takes longer than this in wall time (harness failure)")
-	fl.StringVar(&f.engine, "engine", sim.EngineWasm, "the engine that runs the world: wasm (the reference) or native (faster; not yet proven deterministic)")
+	fl.StringVar(&f.engine, "engine", sim.EngineWasm, "the engine that runs the world: wasm (the reference) or native (faster; replays on the machine that built it)")
 	cmd.RegisterFlagCompletionFunc("engine", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
 		return []string{sim.EngineWasm, sim.EngineNative}, cobra.ShellCompDirectiveNoFileComp
 	})
