@@ -31,7 +31,7 @@ type Options struct {
 	// once share the machine's cores, and each takes longer.
 	WallTimeout time.Duration
 	// Engine runs the world compiled to wasm (sim.EngineWasm, also when empty: the
-	// reference) or natively (sim.EngineNative: about a tenth of the CPU, deterministic on
+	// reference) or natively (sim.EngineNative: about a sixth of the CPU, deterministic on
 	// the machine that built it, see docs/native-engine.md). A stream replays on the engine that made it.
 	Engine string
 }

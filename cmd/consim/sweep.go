@@ -46,7 +46,7 @@ not pass is kept, as consim run writes it, under --out (default out/sweep-SCENAR
 those of passing seeds are removed unless --keep-all. Each kept seed's scenario.yaml
 replays it: consim run DIR/seed-N/scenario.yaml.
 
---engine native runs the worlds natively (about a tenth of the CPU; a stream replays
+--engine native runs the worlds natively (about a sixth of the CPU; a stream replays
 on the machine that built it, see docs/native-engine.md); the kept scenarios then
 replay with --engine native.
 
