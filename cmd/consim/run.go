@@ -48,7 +48,7 @@ func newRunCmd(stdout, stderr io.Writer) *cobra.Command {
 
 The same scenario and seed give the same events.jsonl, byte for byte, on the same
 engine: --engine wasm (the default, the reference) runs the world compiled to
-WebAssembly; --engine native runs the same world as native code, on 6 to 7 times less CPU,
+WebAssembly; --engine native runs the same world as native code, on 6 to 8 times less CPU,
 with a patched copy of Go's runtime (docs/native-engine.md). A native stream replays
 on the machine that built it (every built-in, seeds 1 to 20, 10 runs each: one stream
 for each scenario and seed), and it may differ on another machine, so wasm stays the
