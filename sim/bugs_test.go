@@ -38,16 +38,6 @@ var plantedBugs = []struct{ bug, scenario string }{
 	{scenarios.BugDNSIgnoresHealth, "testdata/bugs/dns-health.yaml"},
 }
 
-// loadScenario loads a built-in by name or a file by path.
-func loadScenario(t testing.TB, nameOrPath string) scenarios.Scenario {
-	t.Helper()
-	sc, _, err := scenarios.Load(nameOrPath)
-	if err != nil {
-		t.Fatalf("load %s: %v", nameOrPath, err)
-	}
-	return *sc
-}
-
 // cores bounds the runs the sweep makes at once: one per core of the machine.
 var cores = make(chan struct{}, 2)
 
@@ -82,7 +72,7 @@ func TestPlantedBugsAreCaught(t *testing.T) {
 	for _, pb := range plantedBugs {
 		t.Run(pb.bug, func(t *testing.T) {
 			t.Parallel()
-			sc := loadScenario(t, pb.scenario)
+			sc := builtin(t, pb.scenario)
 			buggy := sc
 			buggy.Bugs = []string{pb.bug}
 			var mu sync.Mutex
@@ -147,7 +137,7 @@ func TestNoBugSweep(t *testing.T) {
 	n := sweepSeeds(t)
 	r := sharedRunner(t)
 	for _, name := range scenarios.Builtins() {
-		sc := loadScenario(t, name)
+		sc := builtin(t, name)
 		if len(sc.Faults) == 0 || sc.Workload == nil {
 			continue
 		}

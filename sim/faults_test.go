@@ -298,7 +298,7 @@ var _ = sim.Options{}
 // each has an effect, a restart ends the crash it undoes, heals end what they name, the
 // run replays and the cluster comes back.
 func TestEveryFaultKind(t *testing.T) {
-	sc := loadScenario(t, "testdata/every-fault.yaml")
+	sc := builtin(t, "testdata/every-fault.yaml")
 	res := runTwice(t, runspec.Spec{Scenario: sc, Seed: sc.Seed})
 	s := reports.Judge(&sc, checker.NewRun(res.Events), res.Stream, 0)
 	for _, x := range reports.Failed(s.Expectations) {

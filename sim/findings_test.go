@@ -21,7 +21,7 @@ func TestFindingsStayFixed(t *testing.T) {
 	for _, file := range files {
 		t.Run(filepath.Base(file), func(t *testing.T) {
 			t.Parallel()
-			sc := loadScenario(t, file)
+			sc := builtin(t, file)
 			sum := mustJudge(t, sc, sc.Seed)
 			for _, x := range reports.Failed(sum.Expectations) {
 				t.Errorf("%s: %s", x.Name, x.Detail)

@@ -26,7 +26,7 @@ func TestGoldenStreams(t *testing.T) {
 	}
 	for _, file := range files {
 		t.Run(filepath.Base(file), func(t *testing.T) {
-			sc := loadScenario(t, file)
+			sc := builtin(t, file)
 			res := runSpec(t, runspec.Spec{Scenario: sc, Seed: sc.Seed}, sim.Options{})
 			var b strings.Builder
 			for _, ev := range res.Events {

@@ -87,7 +87,7 @@ func checkOnTime(t *testing.T, evs []event.Event) {
 // is over. (Before, the world waited for the join: the isolation ended 8 s late, and the
 // faults after it fired late, with specs that said so.)
 func TestRestartDuringIsolationHoldsNothingUp(t *testing.T) {
-	sc := loadScenario(t, "testdata/restart-isolated.yaml")
+	sc := builtin(t, "testdata/restart-isolated.yaml")
 	res := runSpec(t, runspec.Spec{Scenario: sc, Seed: sc.Seed}, sim.Options{})
 	evs := res.Events
 	checkOnTime(t, evs)

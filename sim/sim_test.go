@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/consim/consim/event"
+	"github.com/consim/consim/internal/testutil"
 	"github.com/consim/consim/scenarios"
 	"github.com/consim/consim/sim"
 	"github.com/consim/consim/sim/runspec"
@@ -40,14 +41,8 @@ func sharedRunner(t testing.TB) *sim.Runner {
 	return runner
 }
 
-func builtin(t testing.TB, name string) scenarios.Scenario {
-	t.Helper()
-	sc, _, err := scenarios.Load(name)
-	if err != nil {
-		t.Fatalf("load %s: %v", name, err)
-	}
-	return *sc
-}
+// builtin loads a built-in scenario or a scenario file.
+var builtin = testutil.Scenario
 
 func runSpec(t testing.TB, spec runspec.Spec, opts sim.Options) *sim.Result {
 	t.Helper()
@@ -195,7 +190,7 @@ func TestConcurrentRunsAgree(t *testing.T) {
 // header that names it. (The guest is not given them: before, a renamed copy of a
 // built-in diverged after a few seconds, its garbage collector running at other moments.)
 func TestRunIgnoresLabels(t *testing.T) {
-	a := loadScenario(t, "testdata/bugs/leader-crash.yaml")
+	a := builtin(t, "testdata/bugs/leader-crash.yaml")
 	b := a
 	b.Name, b.Description = "lc", "the same scenario, renamed and described otherwise"
 	b.Expect = &scenarios.Expect{Default: "linearizable", CheckTimeout: scenarios.Duration(time.Minute)}

@@ -6,6 +6,8 @@ import (
 	"os"
 	"strings"
 	"testing"
+
+	"github.com/consim/consim/scenarios"
 )
 
 // FirstDiff shows the first line where want and got differ, with its line number, or
@@ -39,4 +41,15 @@ func Ls(t testing.TB, dir string) []string {
 		names = append(names, e.Name())
 	}
 	return names
+}
+
+// Scenario loads a built-in scenario or a scenario file, failing the test if it does not
+// load.
+func Scenario(t testing.TB, nameOrPath string) scenarios.Scenario {
+	t.Helper()
+	sc, _, err := scenarios.Load(nameOrPath)
+	if err != nil {
+		t.Fatalf("load %s: %v", nameOrPath, err)
+	}
+	return *sc
 }

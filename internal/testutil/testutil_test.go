@@ -30,3 +30,9 @@ func TestLs(t *testing.T) {
 		t.Errorf("Ls = %v, want [a b]", got)
 	}
 }
+
+func TestScenario(t *testing.T) {
+	if sc := Scenario(t, "baseline"); sc.Name != "baseline" || sc.Cluster.Servers == 0 {
+		t.Errorf("got %q with %d servers, want the built-in baseline", sc.Name, sc.Cluster.Servers)
+	}
+}

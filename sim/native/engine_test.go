@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/consim/consim/event"
+	"github.com/consim/consim/internal/testutil"
 	"github.com/consim/consim/scenarios"
 	"github.com/consim/consim/sim"
 	"github.com/consim/consim/sim/native"
@@ -27,16 +28,6 @@ var (
 	nativeRunner *sim.Runner
 	nativeErr    error
 )
-
-// builtin loads a built-in scenario.
-func builtin(t testing.TB, name string) scenarios.Scenario {
-	t.Helper()
-	sc, _, err := scenarios.Load(name)
-	if err != nil {
-		t.Fatalf("load %s: %v", name, err)
-	}
-	return *sc
-}
 
 // The engine's tests live here, beside the overlay, rather than in sim: sim's own tests
 // are the longest package of make test, and these build and run the native world, so they
@@ -123,7 +114,7 @@ func TestNativeReplays(t *testing.T) {
 	}{{"baseline", 1}, {"lease-window", 1}, {"crash-restart", 2}}
 	var baseline string
 	for _, c := range cases {
-		spec := runspec.Spec{Scenario: builtin(t, c.name), Seed: c.seed}
+		spec := runspec.Spec{Scenario: testutil.Scenario(t, c.name), Seed: c.seed}
 		hashes, res := nativeReplays(t, spec, 3, "")
 		if len(hashes) != 1 {
 			t.Errorf("%s seed %d: 3 native runs gave %d different streams: %v", c.name, c.seed, len(hashes), hashes)
@@ -139,7 +130,7 @@ func TestNativeReplays(t *testing.T) {
 			baseline = res.StreamHash()
 		}
 	}
-	hashes, _ := nativeReplays(t, runspec.Spec{Scenario: builtin(t, "baseline"), Seed: 2}, 1, "")
+	hashes, _ := nativeReplays(t, runspec.Spec{Scenario: testutil.Scenario(t, "baseline"), Seed: 2}, 1, "")
 	if hashes[baseline] > 0 {
 		t.Error("baseline seeds 1 and 2 gave the same native stream: the seed does not reach the world")
 	}
@@ -253,7 +244,7 @@ func TestNativeThreads(t *testing.T) {
 // stopped at the wall-time limit.
 func TestNativeHarnessFailures(t *testing.T) {
 	r := sharedNative(t)
-	sc := builtin(t, "baseline")
+	sc := testutil.Scenario(t, "baseline")
 	spec := runspec.Spec{Scenario: sc, Seed: 1, Debug: runspec.Debug{PanicAt: scenarios.Duration(time.Second)}}
 	_, err := r.Run(context.Background(), spec, sim.Options{})
 	var he *sim.HarnessError
@@ -287,7 +278,7 @@ func TestNativeMatrix(t *testing.T) {
 	divergent := 0
 	for _, name := range names {
 		for seed := 1; seed <= seeds; seed++ {
-			hashes, _ := nativeReplays(t, runspec.Spec{Scenario: builtin(t, name), Seed: uint64(seed)}, runs,
+			hashes, _ := nativeReplays(t, runspec.Spec{Scenario: testutil.Scenario(t, name), Seed: uint64(seed)}, runs,
 				os.Getenv("CONSIM_NATIVE_MATRIX_KEEP"))
 			line := fmt.Sprintf("%-20s seed %-3d %d runs: %d stream(s)", name, seed, runs, len(hashes))
 			if len(hashes) != 1 {
