@@ -43,6 +43,7 @@ type Disk struct {
 	sinks   map[string]bool // IDs of snapshot sinks created in this epoch and not yet closed
 	// inFlight and inFlightBytes count writes of this epoch waiting for their fsync.
 	inFlight, inFlightBytes uint64
+	idle                    chan struct{} // closed when inFlight falls to zero; nil until Idle asks
 	stats                   Stats
 }
 
@@ -118,6 +119,7 @@ func (d *Disk) Crash() {
 	d.stats.LostInFlight += d.inFlight
 	d.stats.LostBytes += d.inFlightBytes
 	d.inFlight, d.inFlightBytes = 0, 0
+	d.wakeIdle()
 
 	for _, o := range d.queue {
 		d.stats.LostUnflushed++
@@ -133,6 +135,34 @@ func (d *Disk) Crash() {
 	clear(d.sinks)
 
 	d.live = d.durable.clone()
+}
+
+// Idle returns a channel closed once no write waits for its fsync: at once if none does.
+// A crash of a node whose agent has stopped waits on it, because a goroutine the agent
+// left behind (raft's transport answers heartbeats on its connection's goroutine, which
+// raft's Shutdown does not wait for) may still be in a StableStore write, and raft panics
+// when that write fails.
+func (d *Disk) Idle() <-chan struct{} {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.inFlight == 0 {
+		c := make(chan struct{})
+		close(c)
+		return c
+	}
+	if d.idle == nil {
+		d.idle = make(chan struct{})
+	}
+	return d.idle
+}
+
+// wakeIdle closes the channel Idle handed out once no write is in flight. Called with
+// d.mu held.
+func (d *Disk) wakeIdle() {
+	if d.inFlight == 0 && d.idle != nil {
+		close(d.idle)
+		d.idle = nil
+	}
 }
 
 // Stats returns the disk's counters so far.
@@ -209,6 +239,7 @@ func (d *Disk) write(epoch uint64, o *op) error {
 	}
 	d.inFlight--
 	d.inFlightBytes -= uint64(o.bytes)
+	d.wakeIdle()
 	d.stats.Syncs++
 	d.commit(o)
 	return nil

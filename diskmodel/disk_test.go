@@ -4,6 +4,7 @@ import (
 	"errors"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"testing/synctest"
 	"time"
@@ -361,4 +362,35 @@ func TestStatsString(t *testing.T) {
 	if got := s.String(); got != want {
 		t.Errorf("String() = %q\nwant %q", got, want)
 	}
+}
+
+func TestIdleWaitsForWritesInFlight(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		d := New(Config{WriteLatency: 10 * time.Millisecond})
+		select {
+		case <-d.Idle():
+		default:
+			t.Fatal("Idle of a disk with no write in flight is not closed")
+		}
+		stable := d.StableStore()
+		start := time.Now()
+		var took [2]time.Duration
+		var done sync.WaitGroup
+		for i := range took {
+			done.Go(func() {
+				mustNil(t, "Set", stable.SetUint64([]byte("CurrentTerm"), uint64(i)))
+				took[i] = time.Since(start)
+			})
+			time.Sleep(3 * time.Millisecond) // the second write ends 3 ms after the first
+		}
+		<-d.Idle()
+		if waited := time.Since(start); waited != 13*time.Millisecond {
+			t.Errorf("Idle fired after %v, want 13ms (when the second of two writes ended)", waited)
+		}
+		done.Wait()
+		d.Crash()
+		if s := d.Stats(); s.LostInFlight != 0 || s.Syncs != 2 {
+			t.Errorf("stats %+v, want both writes synced and none lost", s)
+		}
+	})
 }

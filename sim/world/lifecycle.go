@@ -5,6 +5,7 @@ import (
 	"runtime"
 	"time"
 
+	"github.com/consim/consim/diskmodel"
 	"github.com/consim/consim/event"
 )
 
@@ -31,8 +32,11 @@ func (w *World) background(work func() (apply func())) {
 // it does from here on reaches the stream) and node_down says it is down. Then, in the
 // background, its agent winds down and its disk loses what was not durable, and done (if
 // not nil) runs. The agent stops before the disk crashes because raft panics when its
-// stable store fails under it; the price is that a write already waiting for its fsync
-// completes instead of being lost, which only ever keeps a write that was not yet
+// stable store fails under it, and the disk crashes only once no write waits for its
+// fsync: raft's transport answers a heartbeat on the connection's goroutine, which
+// Shutdown does not wait for, and a heartbeat of a newer term that came in before the
+// crash is still saving that term. The price is that a write already waiting for its
+// fsync completes instead of being lost, which only ever keeps a write that was not yet
 // acknowledged (nobody can hear the answer). With fsync lies on, the unflushed tail is
 // still lost. It returns how many of n's stream ends the crash reset.
 func (w *World) crash(n *simNode, done func()) int {
@@ -45,18 +49,33 @@ func (w *World) crash(n *simNode, done func()) int {
 	agent := n.agent
 	n.agent = nil
 	n.stopping++
+	disk := n.disk
 	w.background(func() func() {
 		stuck := time.AfterFunc(shutdownLimit, func() { w.stuckShutdown(n) })
 		agent.Shutdown()
 		stuck.Stop()
-		return func() {
-			if n.disk != nil {
-				n.disk.Crash()
-			}
-			w.stopped(n, done)
-		}
+		return w.crashDiskWhenIdle(n, disk, done)
 	})
 	return reset
+}
+
+// crashDiskWhenIdle waits (in the background) until no write to disk waits for its
+// fsync, and returns what then crashes it, on the main goroutine, and ends n's stop. A
+// write the stopped agent's goroutines started meanwhile sends it back to waiting.
+func (w *World) crashDiskWhenIdle(n *simNode, disk *diskmodel.Disk, done func()) func() {
+	if disk != nil {
+		<-disk.Idle()
+	}
+	return func() {
+		if disk != nil && disk.Stats().InFlight > 0 {
+			w.background(func() func() { return w.crashDiskWhenIdle(n, disk, done) })
+			return
+		}
+		if n.disk != nil {
+			n.disk.Crash()
+		}
+		w.stopped(n, done)
+	}
 }
 
 // leave has n leave gracefully: the leave event now, node_down (reason leave) once its
