@@ -38,8 +38,9 @@ type UserEventStats struct {
 	// from the same origin.
 	Duplicates int `json:"duplicates"`
 	OutOfOrder int `json:"out_of_order"`
-	// LostWithOrigin counts events whose origin went down before any other member had
-	// them: owed to no one (Serf keeps events in memory). Excused counts the (event,
+	// LostWithOrigin counts events that went down with every member that had them (their
+	// origin, before any other member had them, or all at once): owed to no one (Serf
+	// keeps events in memory). Excused counts the (event,
 	// member) pairs not owed because the member's join was under way when it fired.
 	LostWithOrigin int `json:"lost_with_origin"`
 	Excused        int `json:"excused_joining"`

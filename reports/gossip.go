@@ -37,7 +37,7 @@ func writeGossip(w io.Writer, s Summary) {
 			fmt.Fprintf(w, ", %d more to members that went down later (not owed)", u.LeftLater)
 		}
 		if u.LostWithOrigin > 0 {
-			fmt.Fprintf(w, ", %d lost with its origin (owed to no one)", u.LostWithOrigin)
+			fmt.Fprintf(w, ", %d lost with every member that had it (owed to no one)", u.LostWithOrigin)
 		}
 		if u.LateJoiners > 0 {
 			fmt.Fprintf(w, ", %d to members that joined while it spread", u.LateJoiners)

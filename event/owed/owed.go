@@ -12,11 +12,15 @@
 // later than the latest fired before its join: Serf's joiner drops every event below the
 // event clock of the member it joined through, and an origin whose clock had not yet
 // witnessed the latest event fires below it (Lamport time is not real time). And an event
-// whose origin went down before any other member had it is owed to no one: Serf keeps
-// events in memory, and an origin that crashed before gossiping one took it along.
+// every member that had it went down with is owed to no one: Serf keeps events in memory,
+// so an origin that crashed before gossiping one took it along, and so did a power cut of
+// every server that had one while a cut-off member waited for it. A delivery after that
+// (a packet sent before the crash may still arrive) makes it owed again.
 package owed
 
 import (
+	"slices"
+
 	"github.com/consim/consim/event"
 	"github.com/consim/consim/node/serf/filter"
 )
@@ -40,16 +44,24 @@ type Fired struct {
 	// joining are the eligible members whose join was under way when it was fired;
 	// Excused those of them whose join has completed since: no longer owed.
 	joining, Excused map[string]bool
-	// Escaped: a member other than the origin has delivered it. Lost: the origin went
-	// down before that; owed to no one then (unless it escapes after all: a packet sent
-	// before the crash may still arrive).
-	Escaped, originDown bool
-	match               *filter.Matcher // nil: every member
+	// holders are the members up that have it: the origin, and every member that
+	// delivered it since. None left: lost, owed to no one (until a delivery brings it
+	// back: a packet sent before the crash may still arrive). A slice, not a map: a map
+	// made in the world draws from the runtime's random source (see Ledger).
+	holders []string
+	match   *filter.Matcher // nil: every member
 }
 
-// Lost reports whether the event went down with its origin before any other member had
-// it.
-func (f *Fired) Lost() bool { return f.originDown && !f.Escaped }
+// Lost reports whether every member that had the event has gone down since: its origin
+// before any other member had it, or every member that had it at once.
+func (f *Fired) Lost() bool { return len(f.holders) == 0 }
+
+// hold records that member n has the event now.
+func (f *Fired) hold(n string) {
+	if !slices.Contains(f.holders, n) {
+		f.holders = append(f.holders, n)
+	}
+}
 
 // Owes reports whether the event is owed to member n: not lost, n eligible, up ever
 // since, and not excused by a join in progress.
@@ -123,9 +135,8 @@ func (l *Ledger) Observe(ev event.Event) {
 				f.Gone[ev.Node] = true
 				delete(f.joining, ev.Node) // its next start's join excuses nothing
 			}
-			if f.Key.Origin == ev.Node {
-				f.originDown = true
-			}
+			// Serf keeps events in memory: what a member had goes down with it.
+			f.holders = slices.DeleteFunc(f.holders, func(h string) bool { return h == ev.Node })
 		}
 	case event.TagsSet:
 		if ev.Reason == "" {
@@ -137,7 +148,7 @@ func (l *Ledger) Observe(ev event.Event) {
 		}
 		f := &Fired{Key: Key{ev.Node, ev.Name, ev.LTime}, At: ev.T,
 			Eligible: map[string]bool{}, Delivered: map[string]bool{}, Gone: map[string]bool{},
-			joining: map[string]bool{}, Excused: map[string]bool{}}
+			joining: map[string]bool{}, Excused: map[string]bool{}, holders: []string{ev.Node}}
 		var m *filter.Matcher
 		if ev.Filter != nil {
 			m, _ = filter.Filter{Nodes: ev.Filter.Nodes, Tags: ev.Filter.Tags}.Compile()
@@ -162,9 +173,7 @@ func (l *Ledger) Observe(ev event.Event) {
 		l.latest = max(l.latest, ev.LTime)
 	case event.UserEvent:
 		if f := l.Lookup(Key{ev.Origin, ev.Name, ev.LTime}); f != nil {
-			if ev.Node != ev.Origin {
-				f.Escaped = true
-			}
+			f.hold(ev.Node)
 			if f.Eligible[ev.Node] {
 				f.Delivered[ev.Node] = true
 			}

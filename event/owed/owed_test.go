@@ -94,6 +94,46 @@ func TestLedgerForgivesAnEventLostWithItsOrigin(t *testing.T) {
 	}
 }
 
+// An event every member that had it went down with is lost too, though it had escaped
+// its origin: found by a hunt, a power cut of all three servers 1.2 s after one fired an
+// event, while the only client, cut off, had not had it. A delivery afterwards (a packet
+// sent before the cut) brings it back, and with it what is owed.
+func TestLedgerForgivesAnEventLostWithEveryHolder(t *testing.T) {
+	l := New()
+	observe := func(evs ...event.Event) {
+		for _, ev := range evs {
+			l.Observe(ev)
+		}
+	}
+	observe(
+		event.Event{Type: event.NodeUp, Node: "server-1"},
+		event.Event{Type: event.NodeUp, Node: "server-2"},
+		event.Event{Type: event.NodeUp, Node: "client-1"},
+		event.Event{Type: event.UserEventFired, Node: "server-1", Name: "cut", LTime: 1},
+		event.Event{Type: event.UserEvent, Node: "server-1", Origin: "server-1", Name: "cut", LTime: 1},
+		event.Event{Type: event.UserEvent, Node: "server-2", Origin: "server-1", Name: "cut", LTime: 1},
+		event.Event{Type: event.NodeDown, Node: "server-1"},
+	)
+	f := l.Lookup(Key{"server-1", "cut", 1})
+	if f.Lost() || !f.Owes("client-1") {
+		t.Fatalf("server-2 still has the event: it must not be lost, and client-1 is owed it")
+	}
+	observe(event.Event{Type: event.NodeDown, Node: "server-2"})
+	if !f.Lost() || f.Owes("client-1") {
+		t.Errorf("every member that had the event went down: it must be lost and owed to no one")
+	}
+	if owed, _ := l.Counts(); owed != 0 {
+		t.Errorf("owed %d deliveries, want 0", owed)
+	}
+	observe(event.Event{Type: event.UserEvent, Node: "client-1", Origin: "server-1", Name: "cut", LTime: 1})
+	if f.Lost() {
+		t.Errorf("client-1 delivered it after all: it is not lost")
+	}
+	if owed, missing := l.Counts(); owed != 1 || missing != 0 {
+		t.Errorf("owed %d, missing %d; want 1 and 0", owed, missing)
+	}
+}
+
 // A member that has joined is not owed an event fired later at a Lamport time no later
 // than one fired before its join: the member it joined through had witnessed that time,
 // and Serf's joiner drops what is below the clock it learned. Found by a hunt: server-1
