@@ -117,7 +117,6 @@ func userEvents(run *Run) (UserEventStats, []float64) {
 		n    int
 	}
 	upAt, joinedVia := map[start]event.Time{}, map[start]string{}
-	joinedYet := map[start]bool{} // its join line is in the stream: the join's push-pull was merged
 	// A member writes node_up once its agent is set up, after memberlist already listens:
 	// a line from a member that is down, or was never up, belongs to the start under way.
 	isUp := map[string]bool{}
@@ -149,7 +148,6 @@ func userEvents(run *Run) (UserEventStats, []float64) {
 			if ev.Reason == "" {
 				ip, _, _ := strings.Cut(ev.Addr, ":")
 				joinedVia[start{ev.Node, starts[ev.Node]}] = byIP[ip]
-				joinedYet[start{ev.Node, starts[ev.Node]}] = true
 			}
 		case event.UserEventFired:
 			if ev.Reason != "" {
@@ -180,7 +178,9 @@ func userEvents(run *Run) (UserEventStats, []float64) {
 			lastLTime[s] = max(lastLTime[s], ev.LTime)
 			f := ledger.Lookup(k)
 			if f == nil || !f.Eligible[ev.Node] {
-				late = append(late, lateDelivery{k, at, !joinedYet[at] && ev.Via != event.ViaPushPull})
+				// No join line yet: the join's push-pull has not been merged.
+				_, joined := joinedVia[at]
+				late = append(late, lateDelivery{k, at, !joined && ev.Via != event.ViaPushPull})
 				break
 			}
 			if !f.Delivered[ev.Node] {
@@ -195,10 +195,11 @@ func userEvents(run *Run) (UserEventStats, []float64) {
 	// A member that came up after the event fired gets it legitimately by gossip before
 	// its join is answered (Serf sets the minimum event time it accepts only when it
 	// merges the join's push-pull: a restarted member that peers still gossip to takes an
-	// event a few milliseconds after it starts, sometimes before its node_up line), or at any time when the member it joined
-	// through did not have it yet when it came up (its join's push-pull could not carry
-	// the event's time); otherwise Serf must have ignored it, and a delivery is a leak, as
-	// is one to a member the event's filter does not select. A delivery by gossip that
+	// event a few milliseconds after it starts, sometimes before its node_up line), or at
+	// any time when the member it joined through did not have it yet when it came up (its
+	// join's push-pull could not carry the event's time); otherwise Serf must have ignored
+	// it, and a delivery is a leak, as is one to a member the event's filter does not
+	// select. A delivery by gossip that
 	// the join's answer had already made too old, but that comes before the join line
 	// (written once the join returns), is a leak this lets through: never a false alarm.
 	for _, d := range late {

@@ -32,7 +32,8 @@ type Options struct {
 	WallTimeout time.Duration
 	// Engine runs the world compiled to wasm (sim.EngineWasm, also when empty: the
 	// reference) or natively (sim.EngineNative: about a sixth of the CPU, deterministic on
-	// the machine that built it, see docs/native-engine.md). A stream replays on the engine that made it.
+	// the machine that built it, see docs/native-engine.md). A stream replays on the
+	// engine that made it.
 	Engine string
 }
 

@@ -98,8 +98,8 @@ func overlayKey() string {
 }
 
 // newNative names the native world at path by its sha256, streamed: reading the whole
-// test binary (16 MB) into a new slice cost a single run about a tenth of its time in
-// page faults.
+// test binary (16 MB) into a new slice cost a single run about a fifth of its wall time,
+// most of it in page faults.
 func newNative(path string) (*Guest, error) {
 	f, err := os.Open(path)
 	if err != nil {
